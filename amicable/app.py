@@ -1,0 +1,138 @@
+"""create_app(settings) -> Starlette: GraphQL at /graphql (HTTP and websocket), /healthz.
+
+The lifespan opens the database (applying migrations), connects the event bus, and runs
+the periodic upkeep; the mail worker and listener join it when enabled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+from tortoise import Tortoise
+
+from amicable.db import close_db, open_db
+from amicable.resolvers import complaints as complaint_ops
+from amicable.schema.view import GraphQLView
+from amicable.services import Services
+from amicable.settings import Settings
+from amicable.subscriptions.bus import EventBus
+
+log = logging.getLogger(__name__)
+
+UPKEEP_INTERVAL_SECONDS = 3600
+
+
+class BodySizeLimit:
+    """Refuse request bodies over a limit with 413 before reading them whole."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited_receive() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except _BodyTooLarge:
+            await _too_large(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse(
+        {"errors": [{"message": "Request body too large.", "extensions": {"code": "TOO_LARGE"}}]},
+        status_code=413,
+    )
+    await response(scope, receive, send)
+
+
+async def _upkeep(services: Services) -> None:
+    """Time passing changes state: feedback windows close without anyone acting."""
+    while True:
+        try:
+            closed = await complaint_ops.close_expired_feedback(services)
+            if closed:
+                log.info("closed %d complaints whose feedback window passed", closed)
+        except Exception:
+            log.exception("upkeep failed; retrying at the next interval")
+        await asyncio.sleep(UPKEEP_INTERVAL_SECONDS)
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> Starlette:
+    services = services or Services(settings=settings, events=EventBus(settings.broadcast_url))
+    graphql = GraphQLView(services)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await open_db(settings)
+        await services.events.connect()
+        upkeep = asyncio.create_task(_upkeep(services))
+        try:
+            yield
+        finally:
+            upkeep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await upkeep
+            await services.events.disconnect()
+            await close_db()
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            await Tortoise.get_connection("default").execute_query("SELECT 1")
+        except Exception:
+            log.exception("health check: database unreachable")
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)]
+    if settings.allowed_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.allowed_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    return app

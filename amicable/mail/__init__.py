@@ -1,0 +1,1 @@
+"""Mail: the outbox and its sender, the inbound doors and pipeline, reply trimming, templates."""

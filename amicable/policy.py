@@ -1,0 +1,225 @@
+"""Who may see what: the one visibility policy (PRODUCT.md section 3).
+
+Every path asks this module: the database filters (`*_filter`) for lists and counts, and
+the predicates (`can_*`) for single objects, nested fields, mutations and events. The two
+forms state the same rules; `tests/test_policy_matrix.py` holds them to it per role.
+
+A private complaint exists only for its consumer, the agents of its company, moderators,
+and lawyers once it is escalated. Everyone else gets exactly what a missing complaint
+gives: no row, no count, `null`, `NOT_FOUND`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tortoise.expressions import Q
+
+from amicable.models import Company, Complaint, Message
+from amicable.models.enums import UNPUBLISHED_STATUSES, ModerationState, Role, Visibility
+
+
+class ViewerKind(StrEnum):
+    ANONYMOUS = "anonymous"
+    CONSUMER = "consumer"
+    AGENT = "agent"
+    MODERATOR = "moderator"
+    LAWYER = "lawyer"
+    PARTNER = "partner"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking. Built once per request or websocket from the bearer credential."""
+
+    kind: ViewerKind
+    user_id: uuid.UUID | None = None
+    company_id: uuid.UUID | None = None
+    is_member: bool = False
+    token_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+
+    @classmethod
+    def anonymous(cls) -> Viewer:
+        return cls(ViewerKind.ANONYMOUS)
+
+    @classmethod
+    def for_user(
+        cls,
+        user_id: uuid.UUID,
+        role: Role,
+        *,
+        company_id: uuid.UUID | None = None,
+        is_member: bool = False,
+        token_id: uuid.UUID | None = None,
+    ) -> Viewer:
+        return cls(
+            ViewerKind(role.value),
+            user_id=user_id,
+            company_id=company_id if role is Role.AGENT else None,
+            is_member=is_member,
+            token_id=token_id,
+        )
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.kind is not ViewerKind.ANONYMOUS
+
+    @property
+    def is_user(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.kind is ViewerKind.MODERATOR
+
+
+# --- complaints -------------------------------------------------------------------------
+
+_PUBLISHED = ~Q(status__in=list(UNPUBLISHED_STATUSES))
+
+
+def complaint_filter(viewer: Viewer) -> Q:
+    """The complaints this viewer may know exist, as a database filter."""
+    public = Q(visibility=Visibility.PUBLIC) & _PUBLISHED
+    if viewer.kind is ViewerKind.MODERATOR:
+        return Q()
+    if viewer.kind is ViewerKind.CONSUMER:
+        return public | Q(consumer_id=viewer.user_id)
+    if viewer.kind is ViewerKind.AGENT:
+        return public | (Q(company_id=viewer.company_id) & _PUBLISHED)
+    if viewer.kind is ViewerKind.LAWYER:
+        return public | Q(escalated_at__isnull=False)
+    return public
+
+
+def can_see_complaint(viewer: Viewer, complaint: Complaint) -> bool:
+    published = complaint.status not in UNPUBLISHED_STATUSES
+    if viewer.kind is ViewerKind.MODERATOR:
+        return True
+    if _is_owner(viewer, complaint):
+        return True
+    if viewer.kind is ViewerKind.AGENT and viewer.company_id == complaint.company_id:
+        return published
+    if viewer.kind is ViewerKind.LAWYER and complaint.escalated_at is not None:
+        return True
+    return complaint.visibility is Visibility.PUBLIC and published
+
+
+def can_see_private_details(viewer: Viewer, complaint: Complaint) -> bool:
+    """The consumer's name and email, and the complaint's private part."""
+    if not can_see_complaint(viewer, complaint):
+        return False
+    if viewer.kind is ViewerKind.MODERATOR or _is_owner(viewer, complaint):
+        return True
+    if viewer.kind is ViewerKind.AGENT:
+        return viewer.company_id == complaint.company_id
+    if viewer.kind is ViewerKind.LAWYER:
+        return complaint.escalated_at is not None
+    return False
+
+
+def sees_original_text(viewer: Viewer, complaint: Complaint) -> bool:
+    """The author, the company, moderators and lawyers on the dossier read the original;
+    everyone else the public (masked or redacted) version."""
+    return can_see_private_details(viewer, complaint)
+
+
+def can_see_sender_addresses(viewer: Viewer, complaint: Complaint) -> bool:
+    """Addresses that replies were mailed from: the company, moderators, lawyers on the dossier."""
+    if not can_see_complaint(viewer, complaint):
+        return False
+    if viewer.kind is ViewerKind.MODERATOR:
+        return True
+    if viewer.kind is ViewerKind.AGENT:
+        return viewer.company_id == complaint.company_id
+    return viewer.kind is ViewerKind.LAWYER and complaint.escalated_at is not None
+
+
+# --- messages ---------------------------------------------------------------------------
+
+
+def message_filter(viewer: Viewer) -> Q:
+    """Which messages of a complaint the viewer already may see: call it only together with
+    `can_see_complaint` (or `complaint_filter`) for the message's complaint."""
+    published = Q(moderation_state=ModerationState.PUBLISHED)
+    if viewer.kind is ViewerKind.MODERATOR:
+        return Q()
+    if viewer.user_id is not None:
+        return published | Q(author_user_id=viewer.user_id)
+    return published
+
+
+def can_see_message(viewer: Viewer, complaint: Complaint, message: Message) -> bool:
+    if not can_see_complaint(viewer, complaint):
+        return False
+    if viewer.kind is ViewerKind.MODERATOR:
+        return True
+    if message.moderation_state is ModerationState.PUBLISHED:
+        return True
+    return viewer.user_id is not None and message.author_user_id == viewer.user_id
+
+
+# --- companies --------------------------------------------------------------------------
+
+
+def company_filter(viewer: Viewer) -> Q:
+    """Companies findable by slug or search: listed ones, plus an agent's own, plus all for
+    moderators. An unlisted company is still named on the complaints that concern it."""
+    if viewer.kind is ViewerKind.MODERATOR:
+        return Q()
+    if viewer.kind is ViewerKind.AGENT:
+        return Q(listed=True) | Q(id=viewer.company_id)
+    return Q(listed=True)
+
+
+def can_find_company(viewer: Viewer, company: Company) -> bool:
+    if viewer.kind is ViewerKind.MODERATOR:
+        return True
+    if viewer.kind is ViewerKind.AGENT and viewer.company_id == company.id:
+        return True
+    return company.listed
+
+
+def can_see_company_contacts(viewer: Viewer, company: Company) -> bool:
+    """Complaint addresses and contact person: the company itself and moderators."""
+    if viewer.kind is ViewerKind.MODERATOR:
+        return True
+    return viewer.kind is ViewerKind.AGENT and viewer.company_id == company.id
+
+
+# --- actions ----------------------------------------------------------------------------
+
+
+def can_post_message(viewer: Viewer, complaint: Complaint) -> bool:
+    """Write in the thread: its consumer, its company's agents, moderators."""
+    if not can_see_complaint(viewer, complaint):
+        return False
+    if _is_owner(viewer, complaint) or viewer.kind is ViewerKind.MODERATOR:
+        return True
+    return viewer.kind is ViewerKind.AGENT and viewer.company_id == complaint.company_id
+
+
+def is_owner(viewer: Viewer, complaint: Complaint) -> bool:
+    return _is_owner(viewer, complaint)
+
+
+def can_manage_companies(viewer: Viewer) -> bool:
+    return viewer.kind is ViewerKind.MODERATOR
+
+
+def _is_owner(viewer: Viewer, complaint: Complaint) -> bool:
+    return viewer.user_id is not None and complaint.consumer_id == viewer.user_id
+
+
+def pseudonym(full_name: str) -> str:
+    """How the public sees a consumer: first name and the initial of the last ("Jan D.")."""
+    parts = full_name.split()
+    if not parts:
+        return "Anonymous"
+    if len(parts) == 1:
+        return parts[0]
+    # "Jan De Smet" -> "Jan D.": the initial of the family name as written, particle included.
+    return f"{parts[0]} {parts[1][0].upper()}."

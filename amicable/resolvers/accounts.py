@@ -1,0 +1,200 @@
+"""Accounts: registration, bearer tokens, partners' API keys, and turning a credential
+into a Viewer."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from amicable import security
+from amicable.models import AccessToken, ApiKey, Company, User
+from amicable.models.enums import Language, Role
+from amicable.policy import Viewer, ViewerKind, can_manage_companies
+from amicable.resolvers import audit
+from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, Unauthenticated, UserError
+from amicable.resolvers.validation import check_email, check_text, normalise_email
+from amicable.services import Services
+
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    user: User
+    token: str
+
+
+async def register(
+    services: Services,
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    language: Language,
+    client_key: str,
+) -> IssuedToken:
+    """A consumer signs up; the answer carries a first bearer token."""
+    settings = services.settings
+    services.rate_limiter.check(
+        "register",
+        client_key,
+        limit=settings.rate_limit_register,
+        window_seconds=settings.rate_limit_window_seconds,
+    )
+    email = normalise_email(email)
+    errors = [
+        *check_email("email", email),
+        *check_text("fullName", full_name, max_length=200),
+        *_check_password(password),
+    ]
+    if errors:
+        raise OperationFailed(*errors)
+    password_hash = await security.hash_password(password)
+    try:
+        async with in_transaction():
+            user = await User.create(
+                email=email,
+                password_hash=password_hash,
+                full_name=full_name.strip(),
+                role=Role.CONSUMER,
+                language=language,
+            )
+            token = await _issue_token(services, user)
+    except IntegrityError as exc:
+        raise OperationFailed(
+            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
+        ) from exc
+    return IssuedToken(user, token)
+
+
+async def create_token(
+    services: Services, *, email: str, password: str, client_key: str
+) -> IssuedToken:
+    settings = services.settings
+    services.rate_limiter.check(
+        "login",
+        client_key,
+        limit=settings.rate_limit_login,
+        window_seconds=settings.rate_limit_window_seconds,
+    )
+    user = await User.get_or_none(email=normalise_email(email))
+    # Verify even when the account is missing, so timing tells nothing.
+    ok = await security.verify_password(user.password_hash if user else None, password)
+    if user is None or not ok:
+        raise OperationFailed(
+            UserError(ErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.")
+        )
+    return IssuedToken(user, await _issue_token(services, user))
+
+
+async def revoke_token(services: Services, viewer: Viewer) -> None:
+    """Revoke the token this request was made with (log out)."""
+    if viewer.token_id is None:
+        raise Unauthenticated()
+    await AccessToken.filter(id=viewer.token_id, revoked_at__isnull=True).update(
+        revoked_at=services.now()
+    )
+
+
+async def create_user(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    role: Role,
+    company: Company | None = None,
+    is_member: bool = False,
+    language: Language = Language.NL,
+) -> User:
+    """Create any kind of account (the `users create` command and the demo set)."""
+    email = normalise_email(email)
+    errors = [
+        *check_email("email", email),
+        *check_text("fullName", full_name, max_length=200),
+        *_check_password(password),
+    ]
+    if role is Role.AGENT and company is None:
+        errors.append(UserError(ErrorCode.REQUIRED, "An agent needs a company.", "company"))
+    if errors:
+        raise OperationFailed(*errors)
+    try:
+        return await User.create(
+            email=email,
+            password_hash=await security.hash_password(password),
+            full_name=full_name.strip(),
+            role=role,
+            company=company if role is Role.AGENT else None,
+            is_member=is_member,
+            language=language,
+        )
+    except IntegrityError as exc:
+        raise OperationFailed(
+            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
+        ) from exc
+
+
+async def create_api_key(viewer: Viewer, *, partner_name: str) -> tuple[ApiKey, str]:
+    if not can_manage_companies(viewer):
+        raise Forbidden()
+    errors = check_text("partnerName", partner_name, max_length=200)
+    if errors:
+        raise OperationFailed(*errors)
+    key = security.new_api_key()
+    async with in_transaction():
+        api_key = await ApiKey.create(
+            key_hash=security.digest(key),
+            partner_name=partner_name.strip(),
+            created_by_id=viewer.user_id,
+        )
+        await audit.record(viewer, "api_key.create", "api_key", api_key.id, partner=partner_name)
+    return api_key, key
+
+
+async def authenticate(services: Services, credential: str) -> Viewer | None:
+    """The viewer a bearer credential stands for, or None if it is unknown, expired or
+    revoked."""
+    hashed = security.digest(credential)
+    if credential.startswith(security.API_KEY_PREFIX):
+        key = await ApiKey.get_or_none(key_hash=hashed, revoked_at__isnull=True)
+        return Viewer(ViewerKind.PARTNER, api_key_id=key.id) if key else None
+    token = await AccessToken.get_or_none(
+        token_hash=hashed, revoked_at__isnull=True, expires_at__gt=services.now()
+    ).select_related("user")
+    if token is None:
+        return None
+    user = token.user
+    return Viewer.for_user(
+        user.id, user.role, company_id=user.company_id, is_member=user.is_member, token_id=token.id
+    )
+
+
+async def get_user(user_id: uuid.UUID) -> User | None:
+    return await User.get_or_none(id=user_id)
+
+
+async def _issue_token(services: Services, user: User) -> str:
+    token = security.new_user_token()
+    await AccessToken.create(
+        token_hash=security.digest(token),
+        user=user,
+        expires_at=services.now() + timedelta(days=services.settings.token_lifetime_days),
+    )
+    return token
+
+
+def _check_password(password: str) -> list[UserError]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [
+            UserError(
+                ErrorCode.INVALID,
+                f"The password must be at least {MIN_PASSWORD_LENGTH} characters.",
+                "password",
+            )
+        ]
+    if len(password) > 1024:
+        return [UserError(ErrorCode.TOO_LONG, "The password is too long.", "password")]
+    return []

@@ -1,0 +1,302 @@
+"""Complaints: filing, reading, closing, and choosing who may see them."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from amicable.models import Company, Complaint
+from amicable.models.enums import (
+    ComplaintStatus,
+    Outcome,
+    Visibility,
+)
+from amicable.policy import (
+    Viewer,
+    ViewerKind,
+    can_see_complaint,
+    complaint_filter,
+    is_owner,
+)
+from amicable.resolvers import audit
+from amicable.resolvers import companies as company_ops
+from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.resolvers.pagination import NEWEST_FIRST, Page, paginate
+from amicable.resolvers.validation import check_email, check_text, normalise_email
+from amicable.services import Services
+from amicable.subscriptions.events import ComplaintCreated, ComplaintUpdated
+
+CATEGORIES = (
+    "delivery",
+    "billing",
+    "product_quality",
+    "service",
+    "contract",
+    "refund",
+    "warranty",
+    "privacy",
+    "other",
+)
+
+# Crockford-style alphabet without 0/O and 1/I/L, so a reference read over the phone works.
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+@dataclass
+class ComplaintDraft:
+    title: str
+    description: str
+    desired_solution: str = ""
+    category: str = "other"
+    visibility: Visibility = Visibility.PRIVATE
+    company_id: uuid.UUID | None = None
+    company_name: str | None = None
+    company_email: str | None = None
+    customer_reference: str = ""
+    phone: str = ""
+    postal_address: str = ""
+    errors: list[UserError] = field(default_factory=list)
+
+
+@dataclass
+class ComplaintFilter:
+    company_id: uuid.UUID | None = None
+    statuses: list[ComplaintStatus] | None = None
+    text: str | None = None
+
+
+async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> Complaint:
+    if viewer.kind is not ViewerKind.CONSUMER or viewer.user_id is None:
+        raise Forbidden()
+    settings = services.settings
+    services.rate_limiter.check(
+        "complaint_create",
+        str(viewer.user_id),
+        limit=settings.rate_limit_complaint_create,
+        window_seconds=settings.rate_limit_window_seconds,
+    )
+    errors = _check_draft(draft)
+    if errors:
+        raise OperationFailed(*errors)
+    now = services.now()
+    async with in_transaction():
+        company = await _company_for(draft)
+        complaint = await Complaint.create(
+            reference=await _unique_reference(),
+            consumer_id=viewer.user_id,
+            company=company,
+            title=draft.title.strip(),
+            description=draft.description.strip(),
+            desired_solution=draft.desired_solution.strip(),
+            category=draft.category,
+            public_title=draft.title.strip(),
+            public_description=draft.description.strip(),
+            public_desired_solution=draft.desired_solution.strip(),
+            customer_reference=draft.customer_reference.strip(),
+            phone=draft.phone.strip(),
+            postal_address=draft.postal_address.strip(),
+            visibility=draft.visibility,
+            status=ComplaintStatus.WAITING_FOR_COMPANY,
+            created_at=now,
+            sent_at=now,
+        )
+        await audit.record(viewer, "complaint.create", "complaint", complaint.id)
+    await services.events.publish(ComplaintCreated(str(complaint.id), str(company.id)))
+    return complaint
+
+
+async def get(
+    viewer: Viewer, *, complaint_id: uuid.UUID | None = None, reference: str | None = None
+) -> Complaint | None:
+    """One complaint, or None when it is missing or the viewer may not know it exists."""
+    if complaint_id is not None:
+        complaint = await Complaint.get_or_none(id=complaint_id)
+    elif reference:
+        complaint = await Complaint.get_or_none(reference=reference.strip().upper())
+    else:
+        return None
+    if complaint is None or not can_see_complaint(viewer, complaint):
+        return None
+    return complaint
+
+
+async def get_for_update(viewer: Viewer, complaint_id: uuid.UUID) -> Complaint:
+    """Lock a complaint inside the caller's transaction; NOT_FOUND when the viewer may not see
+    it, exactly as when it does not exist."""
+    complaint = await Complaint.select_for_update().get_or_none(id=complaint_id)
+    if complaint is None or not can_see_complaint(viewer, complaint):
+        raise not_found("Complaint", "complaintId")
+    return complaint
+
+
+async def search(
+    viewer: Viewer, filters: ComplaintFilter, *, first: int, after: str | None
+) -> Page[Complaint]:
+    queryset = Complaint.filter(complaint_filter(viewer))
+    if filters.company_id is not None:
+        queryset = queryset.filter(company_id=filters.company_id)
+    if filters.statuses:
+        queryset = queryset.filter(status__in=list(filters.statuses))
+    if filters.text and filters.text.strip():
+        # Search the public text only: searching originals would let anyone find a complaint
+        # by the phone number or name that masking hid.
+        text = filters.text.strip()
+        queryset = queryset.filter(
+            Q(public_title__icontains=text) | Q(public_description__icontains=text)
+        )
+    return await paginate(queryset, NEWEST_FIRST, first=first, after=after)
+
+
+async def close(
+    services: Services, viewer: Viewer, complaint_id: uuid.UUID, outcome: Outcome, comment: str
+) -> Complaint:
+    errors = check_text("comment", comment, max_length=5000, required=False)
+    if errors:
+        raise OperationFailed(*errors)
+    now = services.now()
+    async with in_transaction():
+        complaint = await get_for_update(viewer, complaint_id)
+        if not is_owner(viewer, complaint):
+            raise _only_owner()
+        if complaint.status not in (
+            ComplaintStatus.WAITING_FOR_COMPANY,
+            ComplaintStatus.ANSWERED,
+        ):
+            raise OperationFailed(
+                UserError(ErrorCode.INVALID_STATE, "This complaint cannot be closed now.")
+            )
+        if _feedback_period_over(services, complaint):
+            raise OperationFailed(
+                UserError(
+                    ErrorCode.FEEDBACK_PERIOD_OVER,
+                    "Feedback can be given until six months after the company's first reply.",
+                )
+            )
+        complaint.status = ComplaintStatus(outcome.value)
+        complaint.outcome = outcome
+        complaint.feedback_comment = comment.strip()
+        complaint.closed_at = now
+        await complaint.save()
+        await audit.record(viewer, "complaint.close", "complaint", complaint.id, outcome=outcome)
+    await _publish_updated(services, complaint)
+    return complaint
+
+
+async def set_visibility(
+    services: Services, viewer: Viewer, complaint_id: uuid.UUID, visibility: Visibility
+) -> Complaint:
+    async with in_transaction():
+        complaint = await get_for_update(viewer, complaint_id)
+        if not is_owner(viewer, complaint):
+            raise _only_owner()
+        if complaint.visibility is visibility:
+            return complaint
+        if visibility is Visibility.PRIVATE and complaint.first_company_reply_at is not None:
+            raise OperationFailed(
+                UserError(
+                    ErrorCode.INVALID_STATE,
+                    "A complaint cannot be made private again once the company has answered.",
+                    "visibility",
+                )
+            )
+        complaint.visibility = visibility
+        await complaint.save(update_fields=["visibility"])
+        await audit.record(
+            viewer, "complaint.visibility", "complaint", complaint.id, visibility=visibility
+        )
+    await _publish_updated(services, complaint)
+    return complaint
+
+
+async def close_expired_feedback(services: Services) -> int:
+    """Close, without evaluation, complaints whose feedback window has passed.
+    Run periodically by the server; returns how many were closed."""
+    cutoff = services.now() - timedelta(days=services.settings.feedback_window_days)
+    expired = await Complaint.filter(
+        status__in=[ComplaintStatus.WAITING_FOR_COMPANY, ComplaintStatus.ANSWERED],
+        first_company_reply_at__lt=cutoff,
+    ).values_list("id", "company_id")
+    for complaint_id, _company_id in expired:
+        async with in_transaction():
+            updated = await Complaint.filter(
+                id=complaint_id, status__in=[ComplaintStatus.WAITING_FOR_COMPANY, ComplaintStatus.ANSWERED]
+            ).update(status=ComplaintStatus.CLOSED, closed_at=services.now())
+            if updated:
+                await audit.record(
+                    None, "complaint.close_without_feedback", "complaint", complaint_id
+                )
+    for complaint_id, company_id in expired:
+        await services.events.publish(ComplaintUpdated(str(complaint_id), str(company_id)))
+    return len(expired)
+
+
+async def _publish_updated(services: Services, complaint: Complaint) -> None:
+    await services.events.publish(ComplaintUpdated(str(complaint.id), str(complaint.company_id)))
+
+
+def _feedback_period_over(services: Services, complaint: Complaint) -> bool:
+    if complaint.first_company_reply_at is None:
+        return False
+    window = timedelta(days=services.settings.feedback_window_days)
+    return services.now() > complaint.first_company_reply_at + window
+
+
+def _only_owner() -> OperationFailed:
+    return OperationFailed(
+        UserError(ErrorCode.NOT_ALLOWED, "Only the consumer who filed the complaint may do this.")
+    )
+
+
+def _check_draft(draft: ComplaintDraft) -> list[UserError]:
+    errors = [
+        *check_text("title", draft.title, max_length=200, min_length=5),
+        *check_text("description", draft.description, max_length=20_000, min_length=20),
+        *check_text("desiredSolution", draft.desired_solution, max_length=5000, required=False),
+        *check_text("customerReference", draft.customer_reference, max_length=120, required=False),
+        *check_text("phone", draft.phone, max_length=40, required=False),
+        *check_text("postalAddress", draft.postal_address, max_length=1000, required=False),
+    ]
+    if draft.category not in CATEGORIES:
+        errors.append(
+            UserError(
+                ErrorCode.INVALID, f"Category must be one of: {', '.join(CATEGORIES)}.", "category"
+            )
+        )
+    if draft.company_id is None:
+        if not draft.company_name or not draft.company_email:
+            errors.append(
+                UserError(
+                    ErrorCode.REQUIRED,
+                    "Name a listed company, or give the company's name and email address.",
+                    "companyId",
+                )
+            )
+        else:
+            errors += check_text("companyName", draft.company_name, max_length=200)
+            errors += check_email("companyEmail", normalise_email(draft.company_email))
+    return errors
+
+
+async def _company_for(draft: ComplaintDraft) -> Company:
+    if draft.company_id is not None:
+        company = await Company.get_or_none(id=draft.company_id)
+        # An unlisted company can be named by id only by someone who already saw it on a
+        # complaint; filing against it by id is fine, its record stays unlisted.
+        if company is None:
+            raise not_found("Company", "companyId")
+        return company
+    assert draft.company_name is not None and draft.company_email is not None
+    return await company_ops.find_or_create_unlisted(draft.company_name, draft.company_email)
+
+
+async def _unique_reference() -> str:
+    while True:
+        reference = "AM-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+        if not await Complaint.exists(reference=reference):
+            return reference
+

@@ -1,0 +1,29 @@
+"""Strawberry types, inputs, payloads and permissions. Fields call `amicable.resolvers`."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from amicable.schema.extensions import schema_extensions
+from amicable.schema.mutations import Mutation
+from amicable.schema.query import Query
+from amicable.schema.types.company import CompanyType
+from amicable.schema.types.complaint import ComplaintType
+from amicable.schema.types.message import MessageType
+from amicable.schema.types.user import UserType
+from amicable.settings import Settings
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[CompanyType, ComplaintType, MessageType, UserType],
+        extensions=schema_extensions(settings),
+        config=StrawberryConfig(auto_camel_case=True),
+    )
+
+
+def print_schema(settings: Settings | None = None) -> str:
+    return build_schema(settings or Settings()).as_str() + "\n"

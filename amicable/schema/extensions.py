@@ -1,0 +1,59 @@
+"""Schema extensions: the credential gate, error masking, and limits on hostile queries."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from functools import partial
+
+from graphql import ExecutionResult, GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from amicable.resolvers.errors import Forbidden, OperationFailed, Unauthenticated
+from amicable.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class CredentialGate(SchemaExtension):
+    """A request that presented a bad credential gets one UNAUTHENTICATED error and no data,
+    whatever it asked: answering it as anonymous would hide an expired session from the app."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if getattr(context, "auth_failed", False):
+            self.execution_context.result = ExecutionResult(
+                data=None,
+                errors=[GraphQLError("Unauthenticated", extensions={"code": "UNAUTHENTICATED"})],
+            )
+        yield
+
+
+_EXPECTED = (GraphQLError, Unauthenticated, Forbidden, OperationFailed)
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Mask bugs, not answers: validation errors (no original error), permission denials and
+    our expected failures stay readable; anything else is logged and masked."""
+    original = error.original_error
+    if original is None or isinstance(original, _EXPECTED):
+        return False
+    log.error("unexpected error in %s", error.path, exc_info=original)
+    return True
+
+
+def schema_extensions(settings: Settings) -> list:
+    # Factories, not instances: Strawberry builds extensions per operation.
+    return [
+        CredentialGate,
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(MaskErrors, should_mask_error=_should_mask),
+    ]

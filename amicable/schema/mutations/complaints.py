@@ -1,0 +1,188 @@
+"""complaintCreate, complaintClose, complaintSetVisibility, messagePost."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+
+from amicable.models.enums import Outcome as OutcomeEnum
+from amicable.models.enums import Visibility as VisibilityEnum
+from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers import messages as message_ops
+from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError as Failure
+from amicable.schema.context import Info
+from amicable.schema.mutations._attempt import attempt
+from amicable.schema.permissions import IsAuthenticated, IsConsumer, requires
+from amicable.schema.relay import decode_global_id
+from amicable.schema.types.complaint import ComplaintType
+from amicable.schema.types.enums import Outcome, Visibility
+from amicable.schema.types.errors import UserError
+from amicable.schema.types.message import MessageType
+
+
+@strawberry.input
+class ComplaintPrivateDetailsInput:
+    customer_reference: str = ""
+    phone: str = ""
+    postal_address: str = ""
+
+
+@strawberry.input
+class ComplaintCreateInput:
+    company_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A listed company; or give companyName and companyEmail."
+    )
+    company_name: str | None = None
+    company_email: str | None = None
+    title: str
+    description: str
+    desired_solution: str = ""
+    category: str = "other"
+    visibility: Visibility = VisibilityEnum.PRIVATE
+    private_details: ComplaintPrivateDetailsInput | None = None
+
+
+@strawberry.type
+class ComplaintPayload:
+    complaint: ComplaintType | None = None
+    errors: list[UserError]
+
+
+@strawberry.input
+class ComplaintCloseInput:
+    complaint_id: strawberry.ID
+    outcome: Outcome
+    comment: str = ""
+
+
+@strawberry.input
+class ComplaintSetVisibilityInput:
+    complaint_id: strawberry.ID
+    visibility: Visibility
+
+
+@strawberry.input
+class MessagePostInput:
+    complaint_id: strawberry.ID
+    body: str
+
+
+@strawberry.type
+class MessagePostPayload:
+    message: MessageType | None = None
+    complaint: ComplaintType | None = None
+    errors: list[UserError]
+
+
+def _complaint_id(value: strawberry.ID) -> uuid.UUID:
+    decoded = decode_global_id(value, "Complaint")
+    if decoded is None:
+        raise OperationFailed(Failure(ErrorCode.NOT_FOUND, "Complaint not found.", "complaintId"))
+    return decoded[1]
+
+
+def _company_id(value: strawberry.ID | None) -> uuid.UUID | None:
+    if value is None:
+        return None
+    decoded = decode_global_id(value, "Company")
+    if decoded is None:
+        raise OperationFailed(Failure(ErrorCode.NOT_FOUND, "Company not found.", "companyId"))
+    return decoded[1]
+
+
+def _payload(complaint: object, errors: list[UserError]) -> ComplaintPayload:
+    from amicable import models
+
+    if isinstance(complaint, models.Complaint):
+        return ComplaintPayload(complaint=ComplaintType.from_model(complaint), errors=[])
+    return ComplaintPayload(errors=errors)
+
+
+@strawberry.type
+class ComplaintMutations:
+    @strawberry.mutation(
+        description="File a complaint (consumers). It is mailed to the company once published.",
+        extensions=requires(IsAuthenticated(), IsConsumer()),
+    )
+    async def complaint_create(self, info: Info, input: ComplaintCreateInput) -> ComplaintPayload:
+        async def run() -> object:
+            details = input.private_details or ComplaintPrivateDetailsInput()
+            draft = complaint_ops.ComplaintDraft(
+                title=input.title,
+                description=input.description,
+                desired_solution=input.desired_solution,
+                category=input.category,
+                visibility=VisibilityEnum(input.visibility),
+                company_id=_company_id(input.company_id),
+                company_name=input.company_name,
+                company_email=input.company_email,
+                customer_reference=details.customer_reference,
+                phone=details.phone,
+                postal_address=details.postal_address,
+            )
+            return await complaint_ops.create(info.context.services, info.context.viewer, draft)
+
+        complaint, errors = await attempt(run())
+        return _payload(complaint, errors)
+
+    @strawberry.mutation(
+        description="Close with feedback: resolved or not (the consumer who filed it).",
+        extensions=requires(IsAuthenticated()),
+    )
+    async def complaint_close(self, info: Info, input: ComplaintCloseInput) -> ComplaintPayload:
+        async def run() -> object:
+            return await complaint_ops.close(
+                info.context.services,
+                info.context.viewer,
+                _complaint_id(input.complaint_id),
+                OutcomeEnum(input.outcome),
+                input.comment,
+            )
+
+        complaint, errors = await attempt(run())
+        return _payload(complaint, errors)
+
+    @strawberry.mutation(
+        description="Make a complaint public, or private again before the company answered.",
+        extensions=requires(IsAuthenticated()),
+    )
+    async def complaint_set_visibility(
+        self, info: Info, input: ComplaintSetVisibilityInput
+    ) -> ComplaintPayload:
+        async def run() -> object:
+            return await complaint_ops.set_visibility(
+                info.context.services,
+                info.context.viewer,
+                _complaint_id(input.complaint_id),
+                VisibilityEnum(input.visibility),
+            )
+
+        complaint, errors = await attempt(run())
+        return _payload(complaint, errors)
+
+    @strawberry.mutation(
+        description="Write in a complaint's thread (its consumer, its company, moderators).",
+        extensions=requires(IsAuthenticated()),
+    )
+    async def message_post(self, info: Info, input: MessagePostInput) -> MessagePostPayload:
+        async def run() -> object:
+            return await message_ops.post(
+                info.context.services,
+                info.context.viewer,
+                _complaint_id(input.complaint_id),
+                input.body,
+            )
+
+        message, errors = await attempt(run())
+        if message is None:
+            return MessagePostPayload(errors=errors)
+        from amicable import models
+
+        assert isinstance(message, models.Message)
+        complaint = await models.Complaint.get(id=message.complaint_id)
+        return MessagePostPayload(
+            message=MessageType(id=str(message.id), model=message, complaint_model=complaint),
+            complaint=ComplaintType.from_model(complaint),
+            errors=[],
+        )

@@ -1,0 +1,75 @@
+"""Permissions declared on fields. Each asks `amicable.policy`; none decides on its own.
+
+Top-level denials carry only their code (UNAUTHENTICATED or FORBIDDEN). Private fields use
+the same classes with `fail_silently`, so a denial nulls the field and nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
+
+from amicable import policy
+from amicable.policy import ViewerKind
+from amicable.schema.context import Info
+
+
+class IsAuthenticated(BasePermission):
+    message = "Unauthenticated"
+    error_extensions = {"code": "UNAUTHENTICATED"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.viewer.is_user
+
+
+class _HasKind(BasePermission):
+    message = "Forbidden"
+    error_extensions = {"code": "FORBIDDEN"}
+    kinds: tuple[ViewerKind, ...] = ()
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.viewer.kind in self.kinds
+
+
+class IsModerator(_HasKind):
+    kinds = (ViewerKind.MODERATOR,)
+
+
+class IsConsumer(_HasKind):
+    kinds = (ViewerKind.CONSUMER,)
+
+
+class CanSeePrivateDetails(BasePermission):
+    """On fields of a Complaint (or of something holding its complaint as `complaint_model`)."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.can_see_private_details(info.context.viewer, source.complaint_model)
+
+
+class CanSeeOriginalText(BasePermission):
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.sees_original_text(info.context.viewer, source.complaint_model)
+
+
+class CanSeeSenderAddresses(BasePermission):
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.can_see_sender_addresses(info.context.viewer, source.complaint_model)
+
+
+class CanSeeCompanyContacts(BasePermission):
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.can_see_company_contacts(info.context.viewer, source.model)
+
+
+def requires(*permissions: BasePermission) -> list[FieldExtension]:
+    """For operations: a denial is a top-level UNAUTHENTICATED/FORBIDDEN error."""
+    return [PermissionExtension(permissions=list(permissions), use_directives=False)]
+
+
+def private(*permissions: BasePermission) -> list[FieldExtension]:
+    """For private fields: a denial answers null (or an empty list), silently."""
+    return [
+        PermissionExtension(permissions=list(permissions), fail_silently=True, use_directives=False)
+    ]

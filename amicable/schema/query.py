@@ -1,0 +1,130 @@
+"""Read operations. Every one of them answers through the visibility policy."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from strawberry import relay
+
+from amicable import policy
+from amicable.models import Message
+from amicable.resolvers import accounts as account_ops
+from amicable.resolvers import companies as company_ops
+from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers.pagination import BY_NAME, NEWEST_FIRST, clamp_page_size
+from amicable.schema.context import Info
+from amicable.schema.relay import Connection, connection_from_page, decode_global_id
+from amicable.schema.types.company import CompanyType
+from amicable.schema.types.complaint import ComplaintType
+from amicable.schema.types.enums import ComplaintStatus
+from amicable.schema.types.message import MessageType
+from amicable.schema.types.user import UserType
+
+
+@strawberry.input
+class ComplaintFilter:
+    company: strawberry.ID | None = strawberry.field(default=None, description="A Company ID.")
+    status: list[ComplaintStatus] | None = None
+    text: str | None = strawberry.field(default=None, description="Words in title or description.")
+
+
+def _page_size(info: Info, first: int | None) -> int:
+    settings = info.context.services.settings
+    return clamp_page_size(first, settings.page_size_default, settings.page_size_max)
+
+
+async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | None:
+    viewer = info.context.viewer
+    if type_name == "Complaint":
+        complaint = await complaint_ops.get(viewer, complaint_id=node_id)
+        return ComplaintType.from_model(complaint) if complaint else None
+    if type_name == "Company":
+        company = await info.context.loaders.company_by_id.load(node_id)
+        return CompanyType.from_model(company) if company and policy.can_find_company(viewer, company) else None
+    if type_name == "Message":
+        message = await Message.get_or_none(id=node_id)
+        if message is None:
+            return None
+        complaint = await complaint_ops.get(viewer, complaint_id=message.complaint_id)
+        if complaint is None or not policy.can_see_message(viewer, complaint, message):
+            return None
+        return MessageType(id=str(message.id), model=message, complaint_model=complaint)
+    if type_name == "User":
+        if viewer.user_id != node_id and not viewer.is_moderator:
+            return None
+        user = await account_ops.get_user(node_id)
+        return UserType.from_model(user) if user else None
+    return None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Any object by its global ID, if the viewer may see it.")
+    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+        decoded = decode_global_id(id)
+        if decoded is None:
+            return None
+        return await _node(info, *decoded)
+
+    @strawberry.field(description="The signed-in account; null for anonymous visitors.")
+    async def me(self, info: Info) -> UserType | None:
+        viewer = info.context.viewer
+        if viewer.user_id is None:
+            return None
+        user = await account_ops.get_user(viewer.user_id)
+        return UserType.from_model(user) if user else None
+
+    @strawberry.field(description="One complaint by ID or by reference.")
+    async def complaint(
+        self, info: Info, id: strawberry.ID | None = None, reference: str | None = None
+    ) -> ComplaintType | None:
+        complaint_id = None
+        if id is not None:
+            decoded = decode_global_id(id, "Complaint")
+            if decoded is None:
+                return None
+            complaint_id = decoded[1]
+        complaint = await complaint_ops.get(
+            info.context.viewer, complaint_id=complaint_id, reference=reference
+        )
+        return ComplaintType.from_model(complaint) if complaint else None
+
+    @strawberry.field(description="The complaints the viewer may see, newest first.")
+    async def complaints(
+        self,
+        info: Info,
+        filter: ComplaintFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ComplaintType]:
+        filters = complaint_ops.ComplaintFilter()
+        if filter is not None:
+            filters.statuses = list(filter.status) if filter.status else None
+            filters.text = filter.text
+            if filter.company is not None:
+                decoded = decode_global_id(filter.company, "Company")
+                # An unknown company matches nothing, as a company without complaints would.
+                filters.company_id = decoded[1] if decoded else uuid.UUID(int=0)
+        page = await complaint_ops.search(
+            info.context.viewer, filters, first=_page_size(info, first), after=after
+        )
+        return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)
+
+    @strawberry.field
+    async def company(self, info: Info, slug: str) -> CompanyType | None:
+        company = await company_ops.get_by_slug(info.context.viewer, slug)
+        return CompanyType.from_model(company) if company else None
+
+    @strawberry.field(description="Listed companies, by name; search matches names and aliases.")
+    async def companies(
+        self,
+        info: Info,
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[CompanyType]:
+        page = await company_ops.search(
+            info.context.viewer, text=search, first=_page_size(info, first), after=after
+        )
+        return connection_from_page(page, BY_NAME, CompanyType.from_model)

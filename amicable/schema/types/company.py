@@ -1,0 +1,83 @@
+"""The Company type: public facts for everyone, contacts for the company and moderators."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from amicable import models
+from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers.pagination import NEWEST_FIRST, clamp_page_size
+from amicable.schema.context import Info
+from amicable.schema.permissions import CanSeeCompanyContacts, private
+from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.types.enums import ComplaintStatus, Language
+
+if TYPE_CHECKING:
+    from amicable.schema.types.complaint import ComplaintType
+
+
+@strawberry.type
+class CompanyAddress:
+    email: str
+    failing: bool = strawberry.field(description="Mail to this address bounced.")
+
+
+@strawberry.type(name="Company")
+class CompanyType(relay.Node):
+    id: relay.NodeID[str]
+    model: strawberry.Private[models.Company]
+
+    @classmethod
+    def from_model(cls, company: models.Company) -> CompanyType:
+        return cls(id=str(company.id), model=company)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.model.name
+
+    @strawberry.field
+    def slug(self) -> str:
+        return self.model.slug
+
+    @strawberry.field(description="Listed companies have a public page and dashboard.")
+    def listed(self) -> bool:
+        return self.model.listed
+
+    @strawberry.field
+    def aliases(self) -> list[str]:
+        return list(self.model.aliases)
+
+    @strawberry.field
+    def language(self) -> Language:
+        return self.model.language
+
+    @strawberry.field(extensions=private(CanSeeCompanyContacts()))
+    def contact_person(self) -> str | None:
+        return self.model.contact_person
+
+    @strawberry.field(extensions=private(CanSeeCompanyContacts()))
+    async def complaint_addresses(self, info: Info) -> list[CompanyAddress] | None:
+        rows = await info.context.loaders.addresses_by_company.load(self.model.id)
+        return [CompanyAddress(email=a.email, failing=a.failing) for a in rows]
+
+    @strawberry.field(description="Complaints against this company that the viewer may see.")
+    async def complaints(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: list[ComplaintStatus] | None = None,
+    ) -> Connection[Annotated[ComplaintType, strawberry.lazy("amicable.schema.types.complaint")]]:
+        from amicable.schema.types.complaint import ComplaintType
+
+        settings = info.context.services.settings
+        page = await complaint_ops.search(
+            info.context.viewer,
+            complaint_ops.ComplaintFilter(company_id=self.model.id, statuses=status),
+            first=clamp_page_size(first, settings.page_size_default, settings.page_size_max),
+            after=after,
+        )
+        return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)

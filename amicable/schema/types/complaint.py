@@ -1,0 +1,165 @@
+"""The Complaint type and the consumer as others see them.
+
+Text fields answer the original to those who may read it (the author, the company,
+moderators, lawyers on the dossier) and the public version to everyone else; `isRedacted`
+is the visible marker that the public version was edited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from amicable import models, policy
+from amicable.resolvers import messages as message_ops
+from amicable.resolvers.pagination import OLDEST_FIRST, clamp_page_size
+from amicable.schema.context import Info
+from amicable.schema.permissions import CanSeePrivateDetails, private
+from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.types.company import CompanyType
+from amicable.schema.types.enums import ComplaintStatus, Outcome, Visibility
+from amicable.schema.types.message import MessageType
+
+MAX_RECENT_MESSAGES = 10
+
+
+@strawberry.type
+class ComplaintPrivateDetails:
+    customer_reference: str
+    phone: str
+    postal_address: str
+
+
+@strawberry.type(name="Consumer", description="The consumer who filed a complaint.")
+class ConsumerType:
+    complaint_model: strawberry.Private[models.Complaint]
+    user: strawberry.Private[models.User]
+
+    @strawberry.field(description='How the public sees the consumer, e.g. "Jan D.".')
+    def pseudonym(self) -> str:
+        return policy.pseudonym(self.user.full_name)
+
+    @strawberry.field(extensions=private(CanSeePrivateDetails()))
+    def full_name(self) -> str | None:
+        return self.user.full_name
+
+    @strawberry.field(extensions=private(CanSeePrivateDetails()))
+    def email(self) -> str | None:
+        return self.user.email
+
+
+@strawberry.type(name="Complaint")
+class ComplaintType(relay.Node):
+    id: relay.NodeID[str]
+    model: strawberry.Private[models.Complaint]
+
+    @classmethod
+    def from_model(cls, complaint: models.Complaint) -> ComplaintType:
+        return cls(id=str(complaint.id), model=complaint)
+
+    @property
+    def complaint_model(self) -> models.Complaint:
+        return self.model
+
+    def _original(self, info: Info) -> bool:
+        return policy.sees_original_text(info.context.viewer, self.model)
+
+    @strawberry.field(description="Human reference used in mail subjects, e.g. AM-7K3F9Q.")
+    def reference(self) -> str:
+        return self.model.reference
+
+    @strawberry.field
+    def title(self, info: Info) -> str:
+        return self.model.title if self._original(info) else self.model.public_title
+
+    @strawberry.field
+    def description(self, info: Info) -> str:
+        return self.model.description if self._original(info) else self.model.public_description
+
+    @strawberry.field
+    def desired_solution(self, info: Info) -> str:
+        if self._original(info):
+            return self.model.desired_solution
+        return self.model.public_desired_solution
+
+    @strawberry.field(description="The public text was edited (personal data masked or redacted).")
+    def is_redacted(self) -> bool:
+        return self.model.is_redacted
+
+    @strawberry.field
+    def category(self) -> str:
+        return self.model.category
+
+    @strawberry.field
+    def visibility(self) -> Visibility:
+        return self.model.visibility
+
+    @strawberry.field
+    def status(self) -> ComplaintStatus:
+        return self.model.status
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.model.created_at
+
+    @strawberry.field
+    def sent_at(self) -> datetime | None:
+        return self.model.sent_at
+
+    @strawberry.field
+    def first_company_reply_at(self) -> datetime | None:
+        return self.model.first_company_reply_at
+
+    @strawberry.field
+    def closed_at(self) -> datetime | None:
+        return self.model.closed_at
+
+    @strawberry.field
+    def outcome(self) -> Outcome | None:
+        return self.model.outcome
+
+    @strawberry.field
+    def feedback_comment(self) -> str:
+        return self.model.feedback_comment
+
+    @strawberry.field
+    async def company(self, info: Info) -> CompanyType:
+        company = await info.context.loaders.company_by_id.load(self.model.company_id)
+        return CompanyType.from_model(company)
+
+    @strawberry.field
+    async def consumer(self, info: Info) -> ConsumerType:
+        user = await info.context.loaders.user_by_id.load(self.model.consumer_id)
+        return ConsumerType(complaint_model=self.model, user=user)
+
+    @strawberry.field(extensions=private(CanSeePrivateDetails()))
+    def private_details(self) -> ComplaintPrivateDetails | None:
+        return ComplaintPrivateDetails(
+            customer_reference=self.model.customer_reference,
+            phone=self.model.phone,
+            postal_address=self.model.postal_address,
+        )
+
+    @strawberry.field(description="The thread, oldest first.")
+    async def messages(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[MessageType]:
+        settings = info.context.services.settings
+        page = await message_ops.thread(
+            info.context.viewer,
+            self.model,
+            first=clamp_page_size(first, 50, settings.page_size_max),
+            after=after,
+        )
+        return connection_from_page(
+            page, OLDEST_FIRST, lambda m: MessageType(id=str(m.id), model=m, complaint_model=self.model)
+        )
+
+    @strawberry.field(description="The last few messages (at most 10), oldest first.")
+    async def recent_messages(self, info: Info, count: int = 3) -> list[MessageType]:
+        count = max(0, min(count, MAX_RECENT_MESSAGES))
+        loader = info.context.loaders.recent_messages(count)
+        rows = await loader.load(self.model.id)
+        return [MessageType(id=str(m.id), model=m, complaint_model=self.model) for m in rows]

@@ -1,0 +1,71 @@
+"""The Message type: one entry in a complaint's thread."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from amicable import models, policy
+from amicable.models.enums import AuthorKind as AuthorKindEnum
+from amicable.schema.context import Info
+from amicable.schema.permissions import CanSeeOriginalText, CanSeeSenderAddresses, private
+from amicable.schema.types.enums import AuthorKind, Channel, ModerationState
+
+
+@strawberry.type(name="Message")
+class MessageType(relay.Node):
+    id: relay.NodeID[str]
+    model: strawberry.Private[models.Message]
+    complaint_model: strawberry.Private[models.Complaint]
+
+    @strawberry.field(description="The text as this viewer may read it.")
+    def body(self, info: Info) -> str:
+        if policy.sees_original_text(info.context.viewer, self.complaint_model):
+            return self.model.body
+        return self.model.public_body
+
+    @strawberry.field(description="The public text was edited (personal data masked or redacted).")
+    def is_redacted(self) -> bool:
+        return self.model.is_redacted
+
+    @strawberry.field
+    def author_kind(self) -> AuthorKind:
+        return self.model.author_kind
+
+    @strawberry.field(description="Who wrote it, as this viewer may know them.")
+    async def author_name(self, info: Info) -> str:
+        kind = self.model.author_kind
+        if kind is AuthorKindEnum.CONSUMER:
+            user = await info.context.loaders.user_by_id.load(self.complaint_model.consumer_id)
+            if policy.can_see_private_details(info.context.viewer, self.complaint_model):
+                return user.full_name
+            return policy.pseudonym(user.full_name)
+        if kind is AuthorKindEnum.COMPANY:
+            company = await info.context.loaders.company_by_id.load(self.complaint_model.company_id)
+            return company.name
+        return info.context.services.settings.platform_name
+
+    @strawberry.field
+    def channel(self) -> Channel:
+        return self.model.channel
+
+    @strawberry.field
+    def moderation_state(self) -> ModerationState:
+        return self.model.moderation_state
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.model.created_at
+
+    @strawberry.field(extensions=private(CanSeeOriginalText()))
+    def original_body(self) -> str | None:
+        return self.model.body
+
+    @strawberry.field(
+        extensions=private(CanSeeSenderAddresses()),
+        description="The address a mailed reply came from.",
+    )
+    def sender_address(self) -> str | None:
+        return self.model.sender_email or None

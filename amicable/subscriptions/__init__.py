@@ -1,0 +1,1 @@
+"""Channels, the event bus over broadcaster, and subscription generators."""
