@@ -69,7 +69,7 @@ class Complaint(Model):
 
     class Meta:
         table = "complaint"
-        indexes = (("company", "created_at"),)
+        indexes = (("company_id", "created_at"),)
 
 
 class Message(Model):
@@ -97,7 +97,7 @@ class Message(Model):
 
     class Meta:
         table = "message"
-        indexes = (("complaint", "created_at"),)
+        indexes = (("complaint_id", "created_at"),)
 
 
 class Attachment(Model):

@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 ('feedback_comment', fields.TextField(default='', unique=False)),
                 ('escalated_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'complaint', 'app': 'amicable', 'indexes': [Index(fields=['company', 'created_at'])], 'pk_attr': 'id'},
+            options={'table': 'complaint', 'app': 'amicable', 'indexes': [Index(fields=['company_id', 'created_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                 ('sender_email', fields.CharField(default='', max_length=254)),
                 ('created_at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'message', 'app': 'amicable', 'indexes': [Index(fields=['complaint', 'created_at'])], 'pk_attr': 'id'},
+            options={'table': 'message', 'app': 'amicable', 'indexes': [Index(fields=['complaint_id', 'created_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
