@@ -7,11 +7,14 @@ import asyncio
 import getpass
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any, TypeVar
 
 from amicable.settings import Settings
 
 log = logging.getLogger("amicable")
+
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -137,7 +140,7 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-async def _with_db(settings: Settings, work):  # type: ignore[no-untyped-def]
+async def _with_db(settings: Settings, work: Coroutine[Any, Any, T]) -> T:
     from amicable.db import close_db, open_db
 
     await open_db(settings)

@@ -10,8 +10,8 @@ from amicable.models import AccessToken, Company, Complaint, User
 from amicable.models.enums import Language, Role, Visibility
 from amicable.policy import Viewer
 from amicable.resolvers import accounts, companies, complaints
-from amicable.services import Services
 from amicable.schema.relay import global_id
+from amicable.services import Services
 
 PASSWORD = "correct horse battery"
 

@@ -15,7 +15,13 @@ from amicable.models import AccessToken, ApiKey, Company, User
 from amicable.models.enums import Language, Role
 from amicable.policy import Viewer, ViewerKind, can_manage_companies
 from amicable.resolvers import audit
-from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, Unauthenticated, UserError
+from amicable.resolvers.errors import (
+    ErrorCode,
+    Forbidden,
+    OperationFailed,
+    Unauthenticated,
+    UserError,
+)
 from amicable.resolvers.validation import check_email, check_text, normalise_email
 from amicable.services import Services
 

@@ -18,7 +18,6 @@ from amicable.resolvers.pagination import BY_NAME, Page, paginate
 from amicable.resolvers.validation import check_email, check_text, normalise_email
 
 
-
 @dataclass
 class CompanyChanges:
     """Fields of companyCreate/companyUpdate; None means "leave as it is"."""
@@ -149,7 +148,9 @@ def _check_common(changes: CompanyChanges) -> list[UserError]:
     if changes.addresses is not None and len(changes.addresses) > 10:
         errors.append(UserError(ErrorCode.INVALID, "At most 10 addresses.", "addresses"))
     if changes.contact_person is not None:
-        errors += check_text("contactPerson", changes.contact_person, max_length=200, required=False)
+        errors += check_text(
+            "contactPerson", changes.contact_person, max_length=200, required=False
+        )
     return errors
 
 

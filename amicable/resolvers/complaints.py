@@ -224,7 +224,8 @@ async def close_expired_feedback(services: Services) -> int:
     for complaint_id, _company_id in expired:
         async with in_transaction():
             updated = await Complaint.filter(
-                id=complaint_id, status__in=[ComplaintStatus.WAITING_FOR_COMPANY, ComplaintStatus.ANSWERED]
+                id=complaint_id,
+                status__in=[ComplaintStatus.WAITING_FOR_COMPANY, ComplaintStatus.ANSWERED],
             ).update(status=ComplaintStatus.CLOSED, closed_at=services.now())
             if updated:
                 await audit.record(
@@ -299,4 +300,3 @@ async def _unique_reference() -> str:
         reference = "AM-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
         if not await Complaint.exists(reference=reference):
             return reference
-

@@ -78,9 +78,10 @@ async def paginate(
     if after:
         value, pk = _decode_cursor(after, sort)
         op = "lt" if sort.descending else "gt"
-        windowed = ordered.filter(
-            Q(**{f"{sort.field}__{op}": value}) | (Q(**{sort.field: value}) & Q(**{f"id__{op}": pk}))
-        )
+        beyond: dict[str, Any] = {f"{sort.field}__{op}": value}
+        level: dict[str, Any] = {sort.field: value}
+        tie_break: dict[str, Any] = {f"id__{op}": pk}
+        windowed = ordered.filter(Q(**beyond) | (Q(**level) & Q(**tie_break)))
     rows = await windowed.limit(first + 1) if first > 0 else []
     total = await queryset.count() if with_total else 0
     return Page(

@@ -40,7 +40,9 @@ def check_text(
     if len(value) > max_length:
         return [
             UserError(
-                ErrorCode.TOO_LONG, f"{_label(field)} is longer than {max_length} characters.", field
+                ErrorCode.TOO_LONG,
+                f"{_label(field)} is longer than {max_length} characters.",
+                field,
             )
         ]
     return []

@@ -53,6 +53,19 @@ class Loaders:
         self.addresses_by_company = DataLoader(load_fn=_load_addresses)
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
 
+    async def company(self, company_id: uuid.UUID) -> Company:
+        """A company that a foreign key guarantees (RESTRICT on delete)."""
+        company = await self.company_by_id.load(company_id)
+        if company is None:
+            raise LookupError(f"company {company_id} vanished")
+        return company
+
+    async def user(self, user_id: uuid.UUID) -> User:
+        user = await self.user_by_id.load(user_id)
+        if user is None:
+            raise LookupError(f"user {user_id} vanished")
+        return user
+
     def recent_messages(self, count: int) -> DataLoader[uuid.UUID, list[Message]]:
         """RecentMessagesByComplaintLoader for `count` messages per complaint."""
         if count not in self._recent:

@@ -41,7 +41,11 @@ async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | 
         return ComplaintType.from_model(complaint) if complaint else None
     if type_name == "Company":
         company = await info.context.loaders.company_by_id.load(node_id)
-        return CompanyType.from_model(company) if company and policy.can_find_company(viewer, company) else None
+        return (
+            CompanyType.from_model(company)
+            if company and policy.can_find_company(viewer, company)
+            else None
+        )
     if type_name == "Message":
         message = await Message.get_or_none(id=node_id)
         if message is None:

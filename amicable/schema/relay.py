@@ -8,11 +8,12 @@ from typing import Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from tortoise.models import Model
 
 from amicable.resolvers.pagination import Page, Sort
 
 T = TypeVar("T")
-M = TypeVar("M")
+M = TypeVar("M", bound=Model)
 
 
 @strawberry.type
@@ -42,7 +43,7 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def connection_from_page(page: Page, sort: Sort, wrap: Callable[[M], T]) -> Connection[T]:
+def connection_from_page(page: Page[M], sort: Sort, wrap: Callable[[M], T]) -> Connection[T]:
     edges = [Edge(cursor=page.cursor_for(item, sort), node=wrap(item)) for item in page.items]
     return Connection(
         edges=edges,

@@ -48,9 +48,9 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
         client = request.client.host if request.client else "unknown"
-        return Context(
-            services=self.services, viewer=viewer, auth_failed=failed, client_key=client
-        )
+        return Context(services=self.services, viewer=viewer, auth_failed=failed, client_key=client)

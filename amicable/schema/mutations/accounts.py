@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from amicable.models.enums import Language as LanguageEnum
 from amicable.resolvers import accounts as account_ops
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt
@@ -19,7 +18,7 @@ class AccountRegisterInput:
     email: str
     password: str = strawberry.field(description="At least 10 characters.")
     full_name: str
-    language: Language = LanguageEnum.NL
+    language: Language = Language.NL
 
 
 @strawberry.type
@@ -74,7 +73,7 @@ class AccountMutations:
                 email=input.email,
                 password=input.password,
                 full_name=input.full_name,
-                language=LanguageEnum(input.language),
+                language=input.language,
                 client_key=info.context.client_key,
             )
         )
@@ -96,7 +95,9 @@ class AccountMutations:
         )
         if issued is None:
             return TokenCreatePayload(errors=errors)
-        return TokenCreatePayload(token=issued.token, user=UserType.from_model(issued.user), errors=[])
+        return TokenCreatePayload(
+            token=issued.token, user=UserType.from_model(issued.user), errors=[]
+        )
 
     @strawberry.mutation(
         description="Sign out: revoke the token this request carries.",

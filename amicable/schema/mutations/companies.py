@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from amicable.models.enums import Language as LanguageEnum
+from amicable import models
 from amicable.resolvers import companies as company_ops
-from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError as Failure
+from amicable.resolvers.errors import ErrorCode, OperationFailed
+from amicable.resolvers.errors import UserError as Failure
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt
 from amicable.schema.permissions import IsAuthenticated, IsModerator, requires
@@ -22,7 +23,7 @@ class CompanyCreateInput:
     slug: str | None = strawberry.field(default=None, description="Default: from the name.")
     aliases: list[str] = strawberry.field(default_factory=list)
     complaint_addresses: list[str] = strawberry.field(default_factory=list)
-    language: Language = LanguageEnum.NL
+    language: Language = Language.NL
     contact_person: str = ""
     listed: bool = True
 
@@ -54,7 +55,7 @@ class CompanyMutations:
             slug=input.slug,
             aliases=input.aliases,
             addresses=input.complaint_addresses,
-            language=LanguageEnum(input.language),
+            language=input.language,
             contact_person=input.contact_person,
             listed=input.listed,
         )
@@ -65,7 +66,7 @@ class CompanyMutations:
 
     @strawberry.mutation(extensions=requires(IsAuthenticated(), IsModerator()))
     async def company_update(self, info: Info, input: CompanyUpdateInput) -> CompanyPayload:
-        async def run() -> object:
+        async def run() -> models.Company:
             decoded = decode_global_id(input.company_id, "Company")
             if decoded is None:
                 raise OperationFailed(
@@ -76,7 +77,7 @@ class CompanyMutations:
                 slug=input.slug,
                 aliases=input.aliases,
                 addresses=input.complaint_addresses,
-                language=LanguageEnum(input.language) if input.language else None,
+                language=input.language if input.language else None,
                 contact_person=input.contact_person,
                 listed=input.listed,
             )
@@ -85,5 +86,4 @@ class CompanyMutations:
         company, errors = await attempt(run())
         if company is None:
             return CompanyPayload(errors=errors)
-        assert isinstance(company, company_ops.Company)
         return CompanyPayload(company=CompanyType.from_model(company), errors=[])

@@ -6,11 +6,11 @@ import uuid
 
 import strawberry
 
-from amicable.models.enums import Outcome as OutcomeEnum
-from amicable.models.enums import Visibility as VisibilityEnum
+from amicable import models
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
-from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError as Failure
+from amicable.resolvers.errors import ErrorCode, OperationFailed
+from amicable.resolvers.errors import UserError as Failure
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt
 from amicable.schema.permissions import IsAuthenticated, IsConsumer, requires
@@ -39,7 +39,7 @@ class ComplaintCreateInput:
     description: str
     desired_solution: str = ""
     category: str = "other"
-    visibility: Visibility = VisibilityEnum.PRIVATE
+    visibility: Visibility = Visibility.PRIVATE
     private_details: ComplaintPrivateDetailsInput | None = None
 
 
@@ -91,12 +91,10 @@ def _company_id(value: strawberry.ID | None) -> uuid.UUID | None:
     return decoded[1]
 
 
-def _payload(complaint: object, errors: list[UserError]) -> ComplaintPayload:
-    from amicable import models
-
-    if isinstance(complaint, models.Complaint):
-        return ComplaintPayload(complaint=ComplaintType.from_model(complaint), errors=[])
-    return ComplaintPayload(errors=errors)
+def _payload(complaint: models.Complaint | None, errors: list[UserError]) -> ComplaintPayload:
+    if complaint is None:
+        return ComplaintPayload(errors=errors)
+    return ComplaintPayload(complaint=ComplaintType.from_model(complaint), errors=[])
 
 
 @strawberry.type
@@ -106,14 +104,14 @@ class ComplaintMutations:
         extensions=requires(IsAuthenticated(), IsConsumer()),
     )
     async def complaint_create(self, info: Info, input: ComplaintCreateInput) -> ComplaintPayload:
-        async def run() -> object:
+        async def run() -> models.Complaint:
             details = input.private_details or ComplaintPrivateDetailsInput()
             draft = complaint_ops.ComplaintDraft(
                 title=input.title,
                 description=input.description,
                 desired_solution=input.desired_solution,
                 category=input.category,
-                visibility=VisibilityEnum(input.visibility),
+                visibility=input.visibility,
                 company_id=_company_id(input.company_id),
                 company_name=input.company_name,
                 company_email=input.company_email,
@@ -131,12 +129,12 @@ class ComplaintMutations:
         extensions=requires(IsAuthenticated()),
     )
     async def complaint_close(self, info: Info, input: ComplaintCloseInput) -> ComplaintPayload:
-        async def run() -> object:
+        async def run() -> models.Complaint:
             return await complaint_ops.close(
                 info.context.services,
                 info.context.viewer,
                 _complaint_id(input.complaint_id),
-                OutcomeEnum(input.outcome),
+                input.outcome,
                 input.comment,
             )
 
@@ -150,12 +148,12 @@ class ComplaintMutations:
     async def complaint_set_visibility(
         self, info: Info, input: ComplaintSetVisibilityInput
     ) -> ComplaintPayload:
-        async def run() -> object:
+        async def run() -> models.Complaint:
             return await complaint_ops.set_visibility(
                 info.context.services,
                 info.context.viewer,
                 _complaint_id(input.complaint_id),
-                VisibilityEnum(input.visibility),
+                input.visibility,
             )
 
         complaint, errors = await attempt(run())
@@ -166,7 +164,7 @@ class ComplaintMutations:
         extensions=requires(IsAuthenticated()),
     )
     async def message_post(self, info: Info, input: MessagePostInput) -> MessagePostPayload:
-        async def run() -> object:
+        async def run() -> models.Message:
             return await message_ops.post(
                 info.context.services,
                 info.context.viewer,
@@ -177,9 +175,6 @@ class ComplaintMutations:
         message, errors = await attempt(run())
         if message is None:
             return MessagePostPayload(errors=errors)
-        from amicable import models
-
-        assert isinstance(message, models.Message)
         complaint = await models.Complaint.get(id=message.complaint_id)
         return MessagePostPayload(
             message=MessageType(id=str(message.id), model=message, complaint_model=complaint),

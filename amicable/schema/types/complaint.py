@@ -126,12 +126,12 @@ class ComplaintType(relay.Node):
 
     @strawberry.field
     async def company(self, info: Info) -> CompanyType:
-        company = await info.context.loaders.company_by_id.load(self.model.company_id)
+        company = await info.context.loaders.company(self.model.company_id)
         return CompanyType.from_model(company)
 
     @strawberry.field
     async def consumer(self, info: Info) -> ConsumerType:
-        user = await info.context.loaders.user_by_id.load(self.model.consumer_id)
+        user = await info.context.loaders.user(self.model.consumer_id)
         return ConsumerType(complaint_model=self.model, user=user)
 
     @strawberry.field(extensions=private(CanSeePrivateDetails()))
@@ -154,7 +154,9 @@ class ComplaintType(relay.Node):
             after=after,
         )
         return connection_from_page(
-            page, OLDEST_FIRST, lambda m: MessageType(id=str(m.id), model=m, complaint_model=self.model)
+            page,
+            OLDEST_FIRST,
+            lambda m: MessageType(id=str(m.id), model=m, complaint_model=self.model),
         )
 
     @strawberry.field(description="The last few messages (at most 10), oldest first.")

@@ -1,14 +1,41 @@
-"""The model enumerations, exposed to GraphQL under the same names."""
+"""The model enumerations, exposed to GraphQL under the same names.
+
+`strawberry.enum` marks the class itself, so the names re-exported here are the model
+enums: one definition for the database, the policy and the API.
+"""
 
 import strawberry
 
-from amicable.models import enums
+from amicable.models.enums import (
+    AuthorKind,
+    Channel,
+    ComplaintStatus,
+    Language,
+    ModerationState,
+    Outcome,
+    Role,
+    Visibility,
+)
 
-ComplaintStatus = strawberry.enum(enums.ComplaintStatus, name="ComplaintStatus")
-Visibility = strawberry.enum(enums.Visibility, name="Visibility")
-Outcome = strawberry.enum(enums.Outcome, name="Outcome")
-AuthorKind = strawberry.enum(enums.AuthorKind, name="AuthorKind")
-Channel = strawberry.enum(enums.Channel, name="Channel")
-ModerationState = strawberry.enum(enums.ModerationState, name="ModerationState")
-Language = strawberry.enum(enums.Language, name="Language")
-Role = strawberry.enum(enums.Role, name="Role")
+for _enum in (
+    AuthorKind,
+    Channel,
+    ComplaintStatus,
+    Language,
+    ModerationState,
+    Outcome,
+    Role,
+    Visibility,
+):
+    strawberry.enum(_enum)
+
+__all__ = [
+    "AuthorKind",
+    "Channel",
+    "ComplaintStatus",
+    "Language",
+    "ModerationState",
+    "Outcome",
+    "Role",
+    "Visibility",
+]

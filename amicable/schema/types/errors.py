@@ -3,14 +3,15 @@
 import strawberry
 
 from amicable.resolvers import errors
+from amicable.resolvers.errors import ErrorCode
 
-UserErrorCode = strawberry.enum(errors.ErrorCode, name="UserErrorCode")
+strawberry.enum(ErrorCode, name="UserErrorCode")
 
 
 @strawberry.type
 class UserError:
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
-    code: UserErrorCode
+    code: ErrorCode
     message: str
 
 

@@ -38,12 +38,12 @@ class MessageType(relay.Node):
     async def author_name(self, info: Info) -> str:
         kind = self.model.author_kind
         if kind is AuthorKindEnum.CONSUMER:
-            user = await info.context.loaders.user_by_id.load(self.complaint_model.consumer_id)
+            user = await info.context.loaders.user(self.complaint_model.consumer_id)
             if policy.can_see_private_details(info.context.viewer, self.complaint_model):
                 return user.full_name
             return policy.pseudonym(user.full_name)
         if kind is AuthorKindEnum.COMPANY:
-            company = await info.context.loaders.company_by_id.load(self.complaint_model.company_id)
+            company = await info.context.loaders.company(self.complaint_model.company_id)
             return company.name
         return info.context.services.settings.platform_name
 

@@ -58,4 +58,6 @@ class ApiKeyType:
 
     @classmethod
     def from_model(cls, key: models.ApiKey) -> ApiKeyType:
-        return cls(id=strawberry.ID(str(key.id)), partner_name=key.partner_name, created_at=key.created_at)
+        return cls(
+            id=strawberry.ID(str(key.id)), partner_name=key.partner_name, created_at=key.created_at
+        )
