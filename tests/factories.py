@@ -23,6 +23,11 @@ class Actor:
     token: str
 
 
+# Argon2 costs ~100 ms a hash; tests that need many accounts share one hash of PASSWORD.
+# (The login path itself is tested with real hashing in tests/test_accounts.py.)
+_PASSWORD_HASH: str | None = None
+
+
 async def make_user(
     services: Services,
     role: Role = Role.CONSUMER,
@@ -32,20 +37,21 @@ async def make_user(
     member: bool = False,
     email: str | None = None,
 ) -> Actor:
-    user = await accounts.create_user(
+    global _PASSWORD_HASH
+    if _PASSWORD_HASH is None:
+        _PASSWORD_HASH = await security.hash_password(PASSWORD)
+    user = await User.create(
         email=email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.org",
-        password=PASSWORD,
+        password_hash=_PASSWORD_HASH,
         full_name=name,
         role=role,
-        company=company,
+        company=company if role is Role.AGENT else None,
         is_member=member,
     )
-    issued = await accounts.create_token(
-        services, email=user.email, password=PASSWORD, client_key=uuid.uuid4().hex
-    )
-    viewer = await accounts.authenticate(services, issued.token)
+    token = await accounts.issue_token(services, user)
+    viewer = await accounts.authenticate(services, token)
     assert viewer is not None
-    return Actor(user, viewer, issued.token)
+    return Actor(user, viewer, token)
 
 
 async def make_company(

@@ -69,7 +69,7 @@ async def register(
                 role=Role.CONSUMER,
                 language=language,
             )
-            token = await _issue_token(services, user)
+            token = await issue_token(services, user)
     except IntegrityError as exc:
         raise OperationFailed(
             UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
@@ -94,7 +94,7 @@ async def create_token(
         raise OperationFailed(
             UserError(ErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.")
         )
-    return IssuedToken(user, await _issue_token(services, user))
+    return IssuedToken(user, await issue_token(services, user))
 
 
 async def revoke_token(services: Services, viewer: Viewer) -> None:
@@ -182,7 +182,7 @@ async def get_user(user_id: uuid.UUID) -> User | None:
     return await User.get_or_none(id=user_id)
 
 
-async def _issue_token(services: Services, user: User) -> str:
+async def issue_token(services: Services, user: User) -> str:
     token = security.new_user_token()
     await AccessToken.create(
         token_hash=security.digest(token),

@@ -21,6 +21,16 @@ class IsAuthenticated(BasePermission):
     error_extensions = {"code": "UNAUTHENTICATED"}
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.viewer.is_authenticated
+
+
+class IsUser(BasePermission):
+    """A person's account, not a partner's read-only key."""
+
+    message = "Forbidden"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return info.context.viewer.is_user
 
 

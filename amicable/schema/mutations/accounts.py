@@ -7,7 +7,7 @@ import strawberry
 from amicable.resolvers import accounts as account_ops
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt
-from amicable.schema.permissions import IsAuthenticated, IsModerator, requires
+from amicable.schema.permissions import IsAuthenticated, IsModerator, IsUser, requires
 from amicable.schema.types.enums import Language
 from amicable.schema.types.errors import UserError
 from amicable.schema.types.user import ApiKeyType, UserType
@@ -101,7 +101,7 @@ class AccountMutations:
 
     @strawberry.mutation(
         description="Sign out: revoke the token this request carries.",
-        extensions=requires(IsAuthenticated()),
+        extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def token_revoke(self, info: Info) -> TokenRevokePayload:
         _, errors = await attempt(

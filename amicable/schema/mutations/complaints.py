@@ -13,7 +13,7 @@ from amicable.resolvers.errors import ErrorCode, OperationFailed
 from amicable.resolvers.errors import UserError as Failure
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt
-from amicable.schema.permissions import IsAuthenticated, IsConsumer, requires
+from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
 from amicable.schema.relay import decode_global_id
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import Outcome, Visibility
@@ -126,7 +126,7 @@ class ComplaintMutations:
 
     @strawberry.mutation(
         description="Close with feedback: resolved or not (the consumer who filed it).",
-        extensions=requires(IsAuthenticated()),
+        extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def complaint_close(self, info: Info, input: ComplaintCloseInput) -> ComplaintPayload:
         async def run() -> models.Complaint:
@@ -143,7 +143,7 @@ class ComplaintMutations:
 
     @strawberry.mutation(
         description="Make a complaint public, or private again before the company answered.",
-        extensions=requires(IsAuthenticated()),
+        extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def complaint_set_visibility(
         self, info: Info, input: ComplaintSetVisibilityInput
@@ -161,7 +161,7 @@ class ComplaintMutations:
 
     @strawberry.mutation(
         description="Write in a complaint's thread (its consumer, its company, moderators).",
-        extensions=requires(IsAuthenticated()),
+        extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def message_post(self, info: Info, input: MessagePostInput) -> MessagePostPayload:
         async def run() -> models.Message:
