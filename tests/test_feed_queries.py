@@ -1,0 +1,62 @@
+"""The public feed issues a constant number of SQL statements, whatever the page size
+(PRODUCT.md section 10): loaders batch companies, consumers and recent messages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from amicable.models.enums import Role
+from amicable.resolvers import messages
+from tests.conftest import GraphQLClient
+from tests.factories import make_company, make_complaint, make_user
+
+FEED = """query($first: Int!) { complaints(first: $first) { totalCount edges { node {
+  reference title consumer { pseudonym } company { name slug }
+  recentMessages(count: 3) { body authorName createdAt } } } } }"""
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.statements.append(record.getMessage())
+
+
+@contextmanager
+def counting_sql() -> Iterator[_Counter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = _Counter()
+    previous = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(previous)
+
+
+async def test_feed_statement_count_does_not_grow_with_the_page(gql: GraphQLClient, services):
+    services.settings.rate_limit_complaint_create = 1000
+    moderator = await make_user(services, Role.MODERATOR)
+    companies = [await make_company(moderator.viewer, f"Bedrijf {i}") for i in range(5)]
+    consumers = [await make_user(services, name=f"Klant {i} Peeters") for i in range(4)]
+    agents = [await make_user(services, Role.AGENT, company=c) for c in companies]
+    for i in range(25):
+        complaint = await make_complaint(services, consumers[i % 4], companies[i % 5])
+        for n in range(i % 5):
+            await messages.post(services, agents[i % 5].viewer, complaint.id, f"Antwoord {n}")
+
+    counts = {}
+    for first in (2, 20):
+        with counting_sql() as counter:
+            data = await gql.data(FEED, first=first)
+        assert len(data["complaints"]["edges"]) == first
+        counts[first] = len(counter.statements)
+    assert counts[2] == counts[20], counts
+    # page, count, companies, consumers, recent messages
+    assert counts[20] <= 5, counts
