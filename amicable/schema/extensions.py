@@ -8,11 +8,14 @@ from functools import partial
 
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from amicable.resolvers.errors import Forbidden, OperationFailed, Unauthenticated
@@ -48,12 +51,25 @@ def _should_mask(error: GraphQLError) -> bool:
     return True
 
 
+def _limit_rules(settings: Settings) -> list:
+    """The depth and alias limits as validation rule classes, built once per schema.
+
+    Strawberry's limiter extensions build new rule classes on every request, which makes
+    every request's rule set unique and defeats the validation cache; built once, the same
+    document is validated once, then answered from the cache."""
+    depth = QueryDepthLimiter(max_depth=settings.max_query_depth)
+    aliases = MaxAliasesLimiter(max_alias_count=settings.max_aliases)
+    return [*depth.validation_rules, *aliases.validation_rules]
+
+
 def schema_extensions(settings: Settings) -> list:
     # Factories, not instances: Strawberry builds extensions per operation.
     return [
         CredentialGate,
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        # Apps send the same few documents over and over; parse and validate each once.
+        partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(AddValidationRules, _limit_rules(settings)),
+        partial(ValidationCache, maxsize=512),
         partial(MaskErrors, should_mask_error=_should_mask),
     ]
