@@ -1,0 +1,1 @@
+"""Inbound mail: three doors (smtpd, pipe, http), one pipeline (pipeline.py)."""

@@ -1,0 +1,329 @@
+"""The inbound pipeline: every door hands a raw message to `receive`, which runs the named
+steps in order. Each step either passes the mail on or raises the `errors` class that says
+why not; `receive` records the outcome and answers with `errors.verdict_for`.
+
+    check_size -> store_raw -> parse -> classify -> find_route -> check_rate
+      -> identify_author -> extract -> collect_attachments -> post
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from amicable.mail import addresses
+from amicable.mail.inbound import classify, route, trim
+from amicable.mail.inbound import errors as e
+from amicable.mail.inbound.attachments import (
+    IncomingAttachment,
+    attachments_of,
+    storage_key,
+    write,
+)
+from amicable.models import Attachment, CompanyAddress, Complaint, InboundMail, OutboxMail
+from amicable.models.enums import Channel, ModerationState
+from amicable.models.mail import (
+    InboundDoor,
+    ModerationItem,
+    ModerationItemKind,
+    RecipientKind,
+)
+from amicable.resolvers import messages
+from amicable.resolvers.errors import OperationFailed
+from amicable.services import Services
+from amicable.subscriptions.events import ModerationItemAdded
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Received:
+    """What the pipeline knows about one mail as it goes."""
+
+    record: InboundMail
+    message: EmailMessage
+    sender: str
+    envelope_sender: str
+    envelope_recipients: list[str]
+
+
+async def receive(
+    services: Services,
+    raw: bytes,
+    *,
+    door: InboundDoor,
+    envelope_sender: str = "",
+    envelope_recipients: Sequence[str] = (),
+) -> e.Verdict:
+    """Take one raw message through the pipeline; never raises for a mail's content."""
+    record: InboundMail | None = None
+    try:
+        check_size(services, raw)
+        record = await store_raw(services, raw, door, envelope_sender, list(envelope_recipients))
+        try:
+            received = parse(record, raw, envelope_sender, list(envelope_recipients))
+            await classify_mail(services, received)
+            found = await find_route(services, received)
+            check_rate(services, received)
+            held = await post(services, received, found)
+        except e.InboundRejected:
+            raise
+        except Exception as error:
+            # A bug or an outage mid-way: let the sender's server retry, and let the retry
+            # through the duplicate check.
+            log.exception("inbound mail %s failed", record.id)
+            raise e.TemporaryFailure(f"{type(error).__name__}: {error}") from error
+    except e.InboundRejected as rejection:
+        verdict = e.verdict_for(rejection)
+        if record is not None:
+            await _record_outcome(record, verdict, retry_allowed=not verdict.accepted)
+        log.info("inbound mail: %s %s", verdict.outcome, verdict.detail)
+        return verdict
+    verdict = e.posted(held)
+    log.info("inbound mail %s: %s", record.id, verdict.outcome)
+    return verdict
+
+
+# --- the steps -----------------------------------------------------------------------------
+
+
+def check_size(services: Services, raw: bytes) -> None:
+    if len(raw) > services.settings.inbound_max_bytes:
+        raise e.MessageTooLarge(f"{len(raw)} bytes")
+
+
+async def store_raw(
+    services: Services,
+    raw: bytes,
+    door: InboundDoor,
+    envelope_sender: str,
+    envelope_recipients: list[str],
+) -> InboundMail:
+    """Keep the raw message before anything else. Its Message-ID (or, without one, its
+    digest) is a unique key: a second delivery fails to claim it and is acknowledged."""
+    headers = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+    message_id = str(headers.get("Message-ID", "") or "").strip()[:255]
+    subject = str(headers.get("Subject", "") or "")
+    key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+    try:
+        return await InboundMail.create(
+            door=door,
+            dedupe_key=key,
+            rfc_message_id=message_id,
+            envelope_sender=envelope_sender[:254],
+            envelope_recipients=envelope_recipients[:50],
+            sender=addresses.sender_address(str(headers.get("From", "") or ""))[:254],
+            subject=subject[:255],
+            raw_message=raw,
+            size=len(raw),
+            received_at=services.now(),
+        )
+    except IntegrityError as error:
+        raise e.DuplicateMessage(key) from error
+
+
+def parse(
+    record: InboundMail, raw: bytes, envelope_sender: str, envelope_recipients: list[str]
+) -> Received:
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        assert isinstance(message, EmailMessage)
+        sender = addresses.sender_address(str(message.get("From", "")))
+        message.get_body()  # walks the MIME tree: a broken one fails here, not later
+    except Exception as error:
+        raise e.MalformedMessage(f"unreadable: {type(error).__name__}") from error
+    if not sender or "@" not in sender:
+        raise e.MalformedMessage("no sender address in From")
+    return Received(record, message, sender, envelope_sender, envelope_recipients)
+
+
+async def classify_mail(services: Services, received: Received) -> None:
+    settings, message = services.settings, received.message
+    if classify.is_loop(settings, message):
+        raise e.LoopDetected(str(message.get("Message-ID", "")))
+    report = classify.bounce_report(message, received.envelope_sender)
+    if report is not None:
+        await handle_bounce(services, received, report)
+        raise e.BounceReceived(", ".join(report.failed_recipients))
+    if classify.is_auto_reply(message):
+        # Kept on the record with its thread, never posted, never counted as a response.
+        found = await route.find_thread(settings, message, received.envelope_recipients)
+        if found is not None:
+            received.record.complaint_id = found.complaint_id
+            await received.record.save(update_fields=["complaint_id"])
+        raise e.AutoReplyReceived(str(message.get("Subject", ""))[:200])
+
+
+async def handle_bounce(
+    services: Services, received: Received, report: classify.BounceReport
+) -> None:
+    """Mark the company address that bounced as failing and ask moderators to fix it.
+    Bounces come back to the thread's reply address (our envelope sender), whose token
+    names the mail; the report's own fields name the failed recipient."""
+    found = await route.find_thread(
+        services.settings, received.message, received.envelope_recipients
+    )
+    mails = []
+    if report.original_message_ids:
+        mails = await OutboxMail.filter(rfc_message_id__in=report.original_message_ids)
+    if not mails and found is not None and found.issued_to:
+        mails = await OutboxMail.filter(
+            complaint_id=found.complaint_id, recipient=found.issued_to
+        ).limit(1)
+    failed = set(report.failed_recipients) or {m.recipient for m in mails}
+    for mail in mails:
+        if mail.recipient_kind is not RecipientKind.COMPANY or mail.recipient not in failed:
+            continue
+        complaint = await Complaint.get(id=mail.complaint_id)
+        await _mark_address_failing(services, received, complaint, mail.recipient)
+    if mails and mails[0].complaint_id:
+        received.record.complaint_id = mails[0].complaint_id
+        await received.record.save(update_fields=["complaint_id"])
+
+
+async def _mark_address_failing(
+    services: Services, received: Received, complaint: Complaint, email: str
+) -> None:
+    async with in_transaction():
+        updated = await CompanyAddress.filter(
+            company_id=complaint.company_id, email=email, failing=False
+        ).update(failing=True)
+        if not updated:
+            return  # already known; one item per failing address is enough
+        item = await ModerationItem.create(
+            kind=ModerationItemKind.COMPANY_ADDRESS_FAILING,
+            complaint_id=complaint.id,
+            company_id=complaint.company_id,
+            inbound_mail_id=received.record.id,
+            reason=f"Mail to {email} bounced; fix this company's address.",
+            created_at=services.now(),
+        )
+    await services.events.publish(ModerationItemAdded(str(item.id), str(complaint.id)))
+
+
+async def find_route(services: Services, received: Received) -> route.Route:
+    found = await route.find_thread(
+        services.settings, received.message, received.envelope_recipients
+    )
+    if found is None:
+        raise e.Unroutable("no reply token, known Message-ID or reference")
+    received.record.complaint_id = found.complaint_id
+    await received.record.save(update_fields=["complaint_id"])
+    return found
+
+
+def check_rate(services: Services, received: Received) -> None:
+    settings = services.settings
+    try:
+        services.rate_limiter.check(
+            "inbound_mail",
+            received.sender,
+            limit=settings.rate_limit_inbound_mail,
+            window_seconds=settings.rate_limit_window_seconds,
+        )
+    except OperationFailed as error:
+        raise e.RateLimited(received.sender) from error
+
+
+def extract(received: Received) -> str:
+    return trim.new_text(trim.body_text(received.message))[: messages.MAX_BODY]
+
+
+def collect_attachments(services: Services, received: Received) -> list[IncomingAttachment]:
+    return attachments_of(services.settings, received.message)
+
+
+async def post(services: Services, received: Received, found: route.Route) -> bool:
+    """Post through the same operation as a web reply; returns whether it was held."""
+    text = extract(received)
+    incoming = collect_attachments(services, received)
+    if not text and not incoming:
+        raise e.EmptyReply("no new text")
+    stored = await _write_attachments(services, found.complaint_id, incoming)
+    async with in_transaction():
+        complaint = await Complaint.select_for_update().get(id=found.complaint_id)
+        author = await route.identify_author(complaint, found, received.sender)
+        held = not author.verified
+        try:
+            message, status_changed = await messages.append_message(
+                services,
+                complaint,
+                author_kind=author.kind,
+                author_user_id=author.user_id,
+                channel=Channel.EMAIL,
+                body=text,
+                sender_email=received.sender,
+                moderation_state=ModerationState.PENDING if held else ModerationState.PUBLISHED,
+            )
+        except OperationFailed as error:
+            raise e.ThreadClosed(complaint.reference) from error
+        for attachment, key in stored:
+            await Attachment.create(
+                complaint_id=complaint.id,
+                message_id=message.id,
+                filename=attachment.filename,
+                content_type=attachment.content_type[:127],
+                size=len(attachment.data),
+                private=True,
+                storage_key=key,
+                rejected_reason=attachment.rejected_reason,
+            )
+        item = None
+        if held:
+            item = await ModerationItem.create(
+                kind=ModerationItemKind.HELD_REPLY,
+                complaint_id=complaint.id,
+                company_id=complaint.company_id,
+                message_id=message.id,
+                inbound_mail_id=received.record.id,
+                reason=f"Sender {received.sender} is not the address this thread was sent to.",
+                created_at=services.now(),
+            )
+        received.record.message_id = message.id
+        received.record.outcome = "HELD" if held else "POSTED"
+        await received.record.save(update_fields=["message_id", "outcome"])
+    if item is not None:
+        await services.events.publish(
+            ModerationItemAdded(str(item.id), str(complaint.id), str(message.id))
+        )
+    else:
+        await messages.publish_message_events(
+            services, complaint, message, status_changed=status_changed
+        )
+    return held
+
+
+async def _write_attachments(
+    services: Services, complaint_id: uuid.UUID, incoming: list[IncomingAttachment]
+) -> list[tuple[IncomingAttachment, str]]:
+    stored = []
+    for attachment in incoming:
+        key = ""
+        if not attachment.rejected_reason:
+            key = storage_key(complaint_id, attachment.filename)
+            await write(services.settings, key, attachment.data)
+        stored.append((attachment, key))
+    return stored
+
+
+async def _record_outcome(record: InboundMail, verdict: e.Verdict, *, retry_allowed: bool) -> None:
+    record.outcome = verdict.outcome
+    record.detail = verdict.detail[:2000]
+    fields = ["outcome", "detail"]
+    if retry_allowed and verdict.exit_code == e.EX_TEMPFAIL:
+        # The sender's server will send it again: free the Message-ID for that retry.
+        record.dedupe_key = None
+        fields.append("dedupe_key")
+    try:
+        await record.save(update_fields=fields)
+    except Exception:
+        log.exception("could not record the outcome of inbound mail %s", record.id)

@@ -1,0 +1,136 @@
+"""Which thread a reply belongs to, and whether its sender may speak for that party.
+
+Routing, in order (PRODUCT.md section 4): the token in any recipient address; our
+Message-ID in In-Reply-To/References (RFC 5322 section 3.6.4); the `[reference]` tag in
+the subject. A changed subject still routes by the first two.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from email.message import Message
+
+from amicable.mail import addresses
+from amicable.models import CompanyAddress, Complaint, OutboxMail, User
+from amicable.models.enums import AuthorKind
+from amicable.models.mail import RecipientKind
+from amicable.settings import Settings
+
+_SUBJECT_TAG = re.compile(r"\[([A-Z]{2}-[0-9A-Z]{4,12})\]", re.IGNORECASE)
+_RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+
+# Anyone can have an address at these domains, so sharing one proves nothing.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.be",
+        "hotmail.fr",
+        "live.com",
+        "live.be",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.fr",
+        "icloud.com",
+        "me.com",
+        "mac.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "orange.fr",
+        "free.fr",
+        "telenet.be",
+        "skynet.be",
+        "proximus.be",
+        "scarlet.be",
+        "ziggo.nl",
+        "kpnmail.nl",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    complaint_id: uuid.UUID
+    via: str  # "token", "message-id" or "subject"
+    # Whom the mail that was answered went to (token and Message-ID routes only).
+    issued_to: str | None = None
+    party: RecipientKind | None = None
+
+
+@dataclass(frozen=True)
+class Author:
+    kind: AuthorKind
+    verified: bool
+    user_id: uuid.UUID | None = None
+
+
+async def recipient_known(settings: Settings, address: str) -> bool:
+    """Whether the SMTP listener and the pipe accept mail for `address`."""
+    if addresses.is_platform_inbox(settings, address):
+        return True
+    token = addresses.token_from_address(settings, address)
+    return token is not None and await OutboxMail.exists(reply_token=token)
+
+
+def recipients_of(message: Message, envelope_recipients: Iterable[str]) -> list[str]:
+    headers = [str(value) for name in _RECIPIENT_HEADERS for value in message.get_all(name, [])]
+    return [*map(addresses.normalise, envelope_recipients), *addresses.all_addresses(*headers)]
+
+
+async def find_thread(
+    settings: Settings, message: Message, envelope_recipients: Iterable[str]
+) -> Route | None:
+    for address in recipients_of(message, envelope_recipients):
+        token = addresses.token_from_address(settings, address)
+        if token is None:
+            continue
+        mail = await OutboxMail.filter(reply_token=token).order_by("-created_at").first()
+        if mail is not None and mail.complaint_id is not None:
+            return Route(mail.complaint_id, "token", mail.recipient, mail.recipient_kind)
+    referenced = [
+        *addresses.message_ids(str(message.get("In-Reply-To", ""))),
+        *reversed(addresses.message_ids(str(message.get("References", "")))),
+    ]
+    if referenced:
+        mail = (
+            await OutboxMail.filter(rfc_message_id__in=referenced).order_by("-created_at").first()
+        )
+        if mail is not None and mail.complaint_id is not None:
+            return Route(mail.complaint_id, "message-id", mail.recipient, mail.recipient_kind)
+    tag = _SUBJECT_TAG.search(str(message.get("Subject", "")))
+    if tag:
+        complaint = await Complaint.get_or_none(reference=tag.group(1).upper())
+        if complaint is not None:
+            return Route(complaint.id, "subject")
+    return None
+
+
+async def identify_author(complaint: Complaint, route: Route, sender: str) -> Author:
+    """Who wrote it. Verified when the sender is the address the answered mail went to;
+    for a company, also a colleague at the same (non-public) domain or any of the
+    company's known addresses. Anyone else is held for moderators."""
+    sender = addresses.normalise(sender)
+    consumer = await User.get(id=complaint.consumer_id)
+    if sender == addresses.normalise(consumer.email):
+        return Author(AuthorKind.CONSUMER, True, consumer.id)
+    company_addresses = await CompanyAddress.filter(company_id=complaint.company_id).values_list(
+        "email", flat=True
+    )
+    known = {addresses.normalise(str(a)) for a in company_addresses}
+    if route.issued_to and route.party is RecipientKind.COMPANY:
+        known.add(addresses.normalise(route.issued_to))
+    domains = {addresses.domain_of(a) for a in known} - PUBLIC_MAIL_DOMAINS
+    if sender in known or addresses.domain_of(sender) in domains:
+        return Author(AuthorKind.COMPANY, True)
+    # A stranger: held, and shown (once approved) as the party the answered mail went to.
+    if route.party is RecipientKind.CONSUMER:
+        return Author(AuthorKind.CONSUMER, False)
+    return Author(AuthorKind.COMPANY, False)

@@ -1,0 +1,329 @@
+"""The outbox: every outgoing mail is a row written in the transaction that caused it, and
+a worker delivers the rows.
+
+Exactly once: a worker claims due rows with `SELECT ... FOR UPDATE SKIP LOCKED` (Postgres),
+marks them SENDING with a lease, commits, then delivers outside the transaction, so several
+workers never claim the same row and no transaction stays open during SMTP. A worker that
+dies mid-send leaves its rows to be retried when the lease runs out (at least once, never
+twice while it lives). SQLite has no row locks: run one worker there (`amicable serve`
+does by default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from amicable.mail import addresses, compose
+from amicable.mail.sender import MailTransport, PermanentDeliveryError
+from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
+from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
+from amicable.models.mail import (
+    ModerationItem,
+    ModerationItemKind,
+    OutboxKind,
+    OutboxStatus,
+    RecipientKind,
+)
+from amicable.services import utc_now
+from amicable.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+# --- queueing (inside the caller's transaction) ------------------------------------------
+
+
+async def company_address(complaint: Complaint) -> str | None:
+    """Where the company gets this complaint's mail: the address the complaint went to,
+    or else the company's first address that does not bounce."""
+    first = (
+        await OutboxMail.filter(complaint_id=complaint.id, recipient_kind=RecipientKind.COMPANY)
+        .order_by("created_at")
+        .first()
+    )
+    if first is not None:
+        failing = await CompanyAddress.exists(
+            company_id=complaint.company_id, email=first.recipient, failing=True
+        )
+        if not failing:
+            return first.recipient
+    address = await CompanyAddress.filter(company_id=complaint.company_id, failing=False).first()
+    return address.email if address else None
+
+
+async def enqueue_complaint(settings: Settings, complaint: Complaint, now: datetime) -> None:
+    """Queue the complaint's mail to the company; call inside the transaction that made the
+    complaint ready to send (WAITING_FOR_COMPANY)."""
+    if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY:
+        return
+    company = await Company.get(id=complaint.company_id)
+    recipient = await company_address(complaint)
+    if recipient is None:
+        await ModerationItem.create(
+            kind=ModerationItemKind.COMPANY_ADDRESS_FAILING,
+            complaint_id=complaint.id,
+            company_id=company.id,
+            reason="The company has no working complaint address; the complaint was not sent.",
+            created_at=now,
+        )
+        return
+    consumer = await User.get(id=complaint.consumer_id)
+    content = compose.ComplaintContent(
+        language=company.language,
+        company_name=company.name,
+        consumer_name=consumer.full_name,
+        reference=complaint.reference,
+        title=complaint.title,
+        category=complaint.category,
+        description=complaint.description,
+        desired_solution=complaint.desired_solution,
+        private_details=[
+            ("name", consumer.full_name),
+            ("customer_reference", complaint.customer_reference),
+            ("phone", complaint.phone),
+            ("postal_address", complaint.postal_address),
+        ],
+        visibility=complaint.visibility,
+    )
+    text, html_body = compose.complaint_bodies(settings, content)
+    await _queue(
+        settings,
+        complaint,
+        kind=OutboxKind.COMPLAINT,
+        recipient=recipient,
+        recipient_kind=RecipientKind.COMPANY,
+        language=company.language,
+        text=text,
+        html_body=html_body,
+        message=None,
+        now=now,
+    )
+
+
+async def enqueue_relay(
+    settings: Settings, complaint: Complaint, message: Message, now: datetime
+) -> None:
+    """Queue a published message for the other party: a company reply to the consumer, a
+    consumer reply to the company. Call inside the transaction that stored the message."""
+    if message.moderation_state is not ModerationState.PUBLISHED:
+        return
+    company = await Company.get(id=complaint.company_id)
+    consumer = await User.get(id=complaint.consumer_id)
+    if message.author_kind is AuthorKind.COMPANY:
+        recipient: str | None = consumer.email
+        recipient_kind, language = RecipientKind.CONSUMER, consumer.language
+        author_name = company.name
+    elif message.author_kind is AuthorKind.CONSUMER:
+        recipient = await company_address(complaint)
+        recipient_kind, language = RecipientKind.COMPANY, company.language
+        author_name = consumer.full_name
+    else:
+        return
+    if recipient is None:
+        return
+    text, html_body = compose.reply_bodies(
+        settings,
+        language=language,
+        from_company=message.author_kind is AuthorKind.COMPANY,
+        author_name=author_name,
+        reference=complaint.reference,
+        body=message.body,
+        visibility=complaint.visibility,
+    )
+    await _queue(
+        settings,
+        complaint,
+        kind=OutboxKind.REPLY,
+        recipient=recipient,
+        recipient_kind=recipient_kind,
+        language=language,
+        text=text,
+        html_body=html_body,
+        message=message,
+        now=now,
+    )
+
+
+async def _queue(
+    settings: Settings,
+    complaint: Complaint,
+    *,
+    kind: OutboxKind,
+    recipient: str,
+    recipient_kind: RecipientKind,
+    language: Language,
+    text: str,
+    html_body: str,
+    message: Message | None,
+    now: datetime,
+) -> OutboxMail:
+    token = addresses.reply_token(settings, complaint.id, recipient)
+    reply_to = addresses.reply_address(settings, token)
+    earlier = (
+        await OutboxMail.filter(complaint_id=complaint.id, recipient=recipient)
+        .order_by("created_at")
+        .values_list("rfc_message_id", flat=True)
+    )
+    envelope = compose.Envelope(
+        to=recipient,
+        reply_to=reply_to,
+        message_id=addresses.new_message_id(settings),
+        subject=compose.subject_for(complaint.reference, complaint.title),
+        # Keep the chain short: the first mail and the latest few thread it well enough.
+        references=tuple(_short_chain([str(mid) for mid in earlier])),
+        auto_submitted=kind is OutboxKind.NOTICE,
+    )
+    rendered = compose.build_message(
+        settings, envelope, text=text, html_body=html_body, language=language, now=now
+    )
+    return await OutboxMail.create(
+        kind=kind,
+        complaint_id=complaint.id,
+        message_id=message.id if message else None,
+        recipient=recipient,
+        recipient_kind=recipient_kind,
+        rfc_message_id=envelope.message_id,
+        reply_token=token,
+        # Bounces come back to the thread's reply address: its token names the recipient
+        # whose address failed (VERP, in effect).
+        envelope_sender=reply_to,
+        content=rendered.as_string(),
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def _short_chain(ids: list[str], keep: int = 10) -> list[str]:
+    return ids if len(ids) <= keep else [ids[0], *ids[-(keep - 1) :]]
+
+
+# --- the worker ---------------------------------------------------------------------------
+
+
+def backoff_delay(settings: Settings, attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at an hour (the defaults)."""
+    seconds = settings.outbox_backoff_seconds * (2 ** max(attempts - 1, 0))
+    return timedelta(seconds=min(seconds, settings.outbox_backoff_max_seconds))
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        settings: Settings,
+        transport: MailTransport,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        name: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.transport = transport
+        self.clock = clock
+        self.name = name or uuid.uuid4().hex[:8]
+
+    async def run(self, stop: asyncio.Event | None = None) -> None:
+        """Deliver until cancelled or `stop` is set; an error in one round is logged and
+        the next round tries again."""
+        stop = stop or asyncio.Event()
+        while not stop.is_set():
+            try:
+                claimed = await self.run_once()
+            except Exception:
+                log.exception("outbox worker %s: round failed", self.name)
+                claimed = 0
+            if claimed < self.settings.outbox_batch_size:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.settings.outbox_poll_seconds)
+
+    async def run_once(self) -> int:
+        """Claim one batch of due mail and deliver it; returns how many were claimed."""
+        rows = await self._claim()
+        if rows:
+            await self._deliver(rows)
+        return len(rows)
+
+    async def _claim(self) -> list[OutboxMail]:
+        now = self.clock()
+        lease = timedelta(seconds=self.settings.outbox_lease_seconds)
+        async with in_transaction():
+            rows = (
+                await OutboxMail.select_for_update(skip_locked=True)
+                .filter(
+                    status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
+                    next_attempt_at__lte=now,
+                )
+                .order_by("next_attempt_at")
+                .limit(self.settings.outbox_batch_size)
+            )
+            if rows:
+                await OutboxMail.filter(id__in=[row.id for row in rows]).update(
+                    status=OutboxStatus.SENDING,
+                    next_attempt_at=now + lease,
+                    attempts=F("attempts") + 1,
+                )
+        for row in rows:
+            row.attempts += 1
+            row.status = OutboxStatus.SENDING
+        return rows
+
+    async def _deliver(self, rows: list[OutboxMail]) -> None:
+        try:
+            async with self.transport.session() as session:
+                for index, row in enumerate(rows):
+                    try:
+                        await session.send(
+                            row.envelope_sender, [row.recipient], row.content.encode("utf-8")
+                        )
+                    except PermanentDeliveryError as error:
+                        await self._record_failure(row, error, permanent=True)
+                    except Exception as error:
+                        # The connection is likely gone: the rest of the batch waits too.
+                        for pending in rows[index:]:
+                            await self._record_failure(pending, error, permanent=False)
+                        return
+                    else:
+                        await self._record_sent(row)
+        except Exception as error:
+            # Could not connect (or the goodbye failed after everything was recorded).
+            for row in rows:
+                await self._record_failure(row, error, permanent=False, only_if_sending=True)
+
+    async def _record_sent(self, row: OutboxMail) -> None:
+        await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.SENT, sent_at=self.clock(), last_error=""
+        )
+        row.status = OutboxStatus.SENT
+
+    async def _record_failure(
+        self,
+        row: OutboxMail,
+        error: BaseException,
+        *,
+        permanent: bool,
+        only_if_sending: bool = False,
+    ) -> None:
+        if only_if_sending and row.status is not OutboxStatus.SENDING:
+            return
+        message = f"{type(error).__name__}: {error}"[:2000]
+        gave_up = permanent or row.attempts >= self.settings.outbox_max_attempts
+        status = OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING
+        next_attempt = self.clock() + backoff_delay(self.settings, row.attempts)
+        await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
+            status=status, last_error=message, next_attempt_at=next_attempt
+        )
+        row.status = status
+        log.warning(
+            "outbox: %s to %s failed (attempt %d%s): %s",
+            row.rfc_message_id,
+            row.recipient,
+            row.attempts,
+            ", giving up" if gave_up else "",
+            message,
+        )
