@@ -39,22 +39,15 @@ def require_service(name: str, available: bool) -> None:
     pytest.skip(f"{name} not configured")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(pytest.mark.usefixtures("_needs_postgres"))
-        if item.get_closest_marker("redis"):
-            item.add_marker(pytest.mark.usefixtures("_needs_redis"))
-
-
-@pytest.fixture
-def _needs_postgres() -> None:
-    require_service("PostgreSQL (AMICABLE_TEST_DATABASE_URL)", PG_URL is not None)
-
-
-@pytest.fixture
-def _needs_redis() -> None:
-    require_service("Redis (AMICABLE_TEST_REDIS_URL)", REDIS_URL is not None)
+@pytest.fixture(autouse=True)
+def _required_services(request: pytest.FixtureRequest) -> None:
+    """Tests marked `postgres` or `redis` skip without the service (fail under CI's
+    AMICABLE_REQUIRE_SERVICES=1). An autouse fixture, because markers read at collection
+    time cannot add fixtures any more."""
+    if request.node.get_closest_marker("postgres"):
+        require_service("PostgreSQL (AMICABLE_TEST_DATABASE_URL)", PG_URL is not None)
+    if request.node.get_closest_marker("redis"):
+        require_service("Redis (AMICABLE_TEST_REDIS_URL)", REDIS_URL is not None)
 
 
 # --- databases ----------------------------------------------------------------------------

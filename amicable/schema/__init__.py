@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from amicable.schema.extensions import schema_extensions
 from amicable.schema.mutations import Mutation
 from amicable.schema.query import Query
+from amicable.schema.subscription import Subscription
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.message import MessageType
@@ -19,6 +20,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[CompanyType, ComplaintType, MessageType, UserType],
         extensions=schema_extensions(settings),
         config=StrawberryConfig(auto_camel_case=True),

@@ -1,20 +1,23 @@
-"""The event bus over broadcaster: published after the transaction that caused it commits."""
+"""The event bus: events published after the transaction that caused them commits, and
+subscriptions to channels, over our `Broadcast` (memory, Redis or Postgres)."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from broadcaster import Broadcast
-
-from amicable.subscriptions.events import Event
+from amicable.subscriptions.broadcast import DEFAULT_QUEUE_SIZE, Broadcast, Subscriber
+from amicable.subscriptions.events import ComplaintEvent, Event
+from amicable.subscriptions.routing import with_consumer
 
 log = logging.getLogger(__name__)
 
 
 class EventBus:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
         self.url = url
-        self.broadcast = Broadcast(url)
+        self.broadcast = Broadcast(url, queue_size=queue_size)
         self._connected = False
 
     async def connect(self) -> None:
@@ -23,8 +26,8 @@ class EventBus:
 
     async def disconnect(self) -> None:
         if self._connected:
-            await self.broadcast.disconnect()
             self._connected = False
+            await self.broadcast.disconnect()
 
     async def publish(self, event: Event) -> None:
         """Publish to each of the event's channels. A bus outage must not undo a committed
@@ -32,9 +35,23 @@ class EventBus:
         subscriber reloads it on the next event."""
         if not self._connected:
             return
-        payload = event.to_json()
+        try:
+            if isinstance(event, ComplaintEvent) and not event.consumer:
+                event = await with_consumer(event)
+            payload = event.to_json()
+        except Exception:
+            log.exception("could not prepare %s for publishing", event.name)
+            return
         for channel in event.channels():
             try:
                 await self.broadcast.publish(channel=channel, message=payload)
             except Exception:
                 log.exception("could not publish %s on %s", event.name, channel)
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[Subscriber]:
+        async with self.broadcast.subscribe(channel) as subscriber:
+            yield subscriber
+
+    def subscriber_count(self, channel: str | None = None) -> int:
+        return self.broadcast.subscriber_count(channel)

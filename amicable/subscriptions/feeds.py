@@ -1,0 +1,212 @@
+"""Subscription generators: subscribe to a channel, and for each event reload what it names
+and ask the policy whether this viewer may see it now.
+
+The policy is applied twice: when subscribing (a complaint the viewer may not see answers
+NOT_FOUND, exactly as one that does not exist) and again to every event, on rows read
+fresh from the database, so a complaint turned private, a message held for moderation or a
+redaction made while the client is subscribed takes effect on the very next event.
+
+The generators subscribe to the bus *before* the initial check, so that nothing published
+between the check and the subscription is missed. They yield plain values (models in
+small dataclasses); the GraphQL layer wraps them.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from amicable.models import Company, Complaint, Message
+from amicable.policy import (
+    Viewer,
+    ViewerKind,
+    can_find_company,
+    can_see_complaint,
+    can_see_message,
+)
+from amicable.resolvers.errors import Unauthenticated, not_found
+from amicable.subscriptions.broadcast import Subscriber
+from amicable.subscriptions.bus import EventBus
+from amicable.subscriptions.events import (
+    CompanyScoreUpdated,
+    ComplaintCreated,
+    ComplaintUpdated,
+    Event,
+    MessageAdded,
+    ModerationItemAdded,
+    UnknownEvent,
+    company_channel,
+    company_score_channel,
+    complaint_channel,
+    event_from_json,
+    moderation_channel,
+    user_channel,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ComplaintChanged:
+    complaint: Complaint
+    created: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePosted:
+    complaint: Complaint
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationItemQueued:
+    item_id: str
+    complaint: Complaint | None
+    message: Message | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyScoreChanged:
+    company: Company
+
+
+Notification = ComplaintChanged | MessagePosted | ModerationItemQueued
+
+
+async def message_added(
+    bus: EventBus, viewer: Viewer, complaint_id: uuid.UUID
+) -> AsyncIterator[MessagePosted]:
+    async with bus.subscribe(complaint_channel(str(complaint_id))) as subscriber:
+        await _visible_complaint(viewer, complaint_id)
+        async for event in _events(subscriber):
+            if isinstance(event, MessageAdded):
+                posted = await _message_if_visible(viewer, event)
+                if posted is not None:
+                    yield posted
+
+
+async def complaint_updated(
+    bus: EventBus, viewer: Viewer, complaint_id: uuid.UUID
+) -> AsyncIterator[Complaint]:
+    async with bus.subscribe(complaint_channel(str(complaint_id))) as subscriber:
+        await _visible_complaint(viewer, complaint_id)
+        async for event in _events(subscriber):
+            if isinstance(event, ComplaintUpdated):
+                complaint = await _complaint_if_visible(viewer, event.complaint_id)
+                if complaint is not None:
+                    yield complaint
+
+
+async def notifications(bus: EventBus, viewer: Viewer) -> AsyncIterator[Notification]:
+    """The viewer's own feed: a consumer hears of replies and status changes on their
+    complaints; an agent of new complaints, messages and status changes for the company; a
+    moderator of new queue items. Nobody is told of their own messages."""
+    if viewer.user_id is None:
+        raise Unauthenticated()
+    channel = _feed_channel(viewer)
+    if channel is None:
+        # Lawyers have no feed yet (escalations will bring one): the stream completes.
+        return
+    async with bus.subscribe(channel) as subscriber:
+        async for event in _events(subscriber):
+            item = await _notification(viewer, event)
+            if item is not None:
+                yield item
+
+
+async def company_score_updated(
+    bus: EventBus, viewer: Viewer, company_id: uuid.UUID
+) -> AsyncIterator[CompanyScoreChanged]:
+    async with bus.subscribe(company_score_channel(str(company_id))) as subscriber:
+        company = await Company.get_or_none(id=company_id)
+        if company is None or not can_find_company(viewer, company):
+            raise not_found("Company", "companyId")
+        async for event in _events(subscriber):
+            if isinstance(event, CompanyScoreUpdated):
+                company = await Company.get_or_none(id=event.company_id)
+                if company is not None and can_find_company(viewer, company):
+                    yield CompanyScoreChanged(company)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _feed_channel(viewer: Viewer) -> str | None:
+    if viewer.kind is ViewerKind.MODERATOR:
+        return moderation_channel()
+    if viewer.kind is ViewerKind.AGENT and viewer.company_id is not None:
+        return company_channel(str(viewer.company_id))
+    if viewer.kind is ViewerKind.CONSUMER and viewer.user_id is not None:
+        return user_channel(str(viewer.user_id))
+    return None
+
+
+async def _notification(viewer: Viewer, event: Event) -> Notification | None:
+    if isinstance(event, ModerationItemAdded):
+        return await _moderation_item_if_visible(viewer, event)
+    if isinstance(event, MessageAdded):
+        posted = await _message_if_visible(viewer, event)
+        if posted is None or posted.message.author_user_id == viewer.user_id:
+            return None
+        return posted
+    if isinstance(event, ComplaintUpdated | ComplaintCreated):
+        complaint = await _complaint_if_visible(viewer, event.complaint_id)
+        if complaint is None:
+            return None
+        created = isinstance(event, ComplaintCreated)
+        if created and complaint.consumer_id == viewer.user_id:
+            return None  # the consumer filed it; nothing to tell them
+        return ComplaintChanged(complaint, created=created)
+    return None
+
+
+async def _events(subscriber: Subscriber) -> AsyncIterator[Event]:
+    async for raw in subscriber:
+        try:
+            yield event_from_json(raw.message)
+        except UnknownEvent:
+            log.warning("skipped an event this version cannot read on %s", raw.channel)
+
+
+async def _visible_complaint(viewer: Viewer, complaint_id: uuid.UUID) -> Complaint:
+    complaint = await Complaint.get_or_none(id=complaint_id)
+    if complaint is None or not can_see_complaint(viewer, complaint):
+        raise not_found("Complaint", "complaintId")
+    return complaint
+
+
+async def _complaint_if_visible(viewer: Viewer, complaint_id: str) -> Complaint | None:
+    complaint = await Complaint.get_or_none(id=complaint_id)
+    if complaint is None or not can_see_complaint(viewer, complaint):
+        return None
+    return complaint
+
+
+async def _message_if_visible(viewer: Viewer, event: MessageAdded) -> MessagePosted | None:
+    complaint = await Complaint.get_or_none(id=event.complaint_id)
+    message = await Message.get_or_none(id=event.message_id)
+    if complaint is None or message is None or message.complaint_id != complaint.id:
+        return None
+    if not can_see_message(viewer, complaint, message):
+        return None
+    return MessagePosted(complaint, message)
+
+
+async def _moderation_item_if_visible(
+    viewer: Viewer, event: ModerationItemAdded
+) -> ModerationItemQueued | None:
+    if not viewer.is_moderator:
+        return None
+    complaint = await Complaint.get_or_none(id=event.complaint_id) if event.complaint_id else None
+    message = await Message.get_or_none(id=event.message_id) if event.message_id else None
+    if complaint is not None and not can_see_complaint(viewer, complaint):
+        return None
+    if (
+        complaint is not None
+        and message is not None
+        and not can_see_message(viewer, complaint, message)
+    ):
+        return None
+    return ModerationItemQueued(event.item_id, complaint, message)
