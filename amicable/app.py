@@ -22,7 +22,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import Tortoise
 
 from amicable.db import close_db, open_db
+from amicable.mail.inbound.http import inbound_email
+from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
+from amicable.mail.outbox import OutboxWorker
+from amicable.mail.sender import transport_for
 from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers import scores as score_ops
 from amicable.schema.view import GraphQLView
 from amicable.services import Services
 from amicable.settings import Settings
@@ -31,17 +36,20 @@ from amicable.subscriptions.bus import EventBus
 log = logging.getLogger(__name__)
 
 UPKEEP_INTERVAL_SECONDS = 3600
+INBOUND_EMAIL_PATH = "/inbound/email"
 
 
 class BodySizeLimit:
     """Refuse request bodies over a limit with 413 before reading them whole."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Routes that enforce their own, larger limit (raw inbound mail with attachments).
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
@@ -86,24 +94,44 @@ async def _upkeep(services: Services) -> None:
                 log.info("closed %d complaints whose feedback window passed", closed)
         except Exception:
             log.exception("upkeep failed; retrying at the next interval")
+        try:
+            # Deadlines pass and the window moves: refresh the scores rankings sort by
+            # (dashboards compute theirs live) and tell subscribers which changed.
+            await score_ops.refresh_all(services)
+        except Exception:
+            log.exception("score refresh failed; retrying at the next interval")
         await asyncio.sleep(UPKEEP_INTERVAL_SECONDS)
 
 
-def create_app(settings: Settings, *, services: Services | None = None) -> Starlette:
-    services = services or Services(settings=settings, events=EventBus(settings.broadcast_url))
+def create_app(
+    settings: Settings, *, services: Services | None = None, mail_worker: bool = True
+) -> Starlette:
+    services = services or Services(
+        settings=settings,
+        events=EventBus(settings.broadcast_url, queue_size=settings.broadcast_queue_size),
+    )
     graphql = GraphQLView(services)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_db(settings)
         await services.events.connect()
-        upkeep = asyncio.create_task(_upkeep(services))
+        tasks = [asyncio.create_task(_upkeep(services))]
+        if mail_worker:
+            worker = OutboxWorker(settings, transport_for(settings), clock=services.clock)
+            tasks.append(asyncio.create_task(worker.run()))
+        bind = parse_bind(settings.smtpd_bind)
+        smtpd = await start_smtpd(services, *bind) if bind else None
         try:
             yield
         finally:
-            upkeep.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await upkeep
+            if smtpd is not None:
+                smtpd.close()
+                await smtpd.wait_closed()
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await services.events.disconnect()
             await close_db()
 
@@ -115,7 +143,11 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok"})
 
-    middleware = [Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)]
+    middleware = [
+        Middleware(
+            BodySizeLimit, max_bytes=settings.max_request_bytes, exempt=(INBOUND_EMAIL_PATH,)
+        )
+    ]
     if settings.allowed_origins:
         middleware.append(
             Middleware(
@@ -130,6 +162,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Starl
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
+            Route(INBOUND_EMAIL_PATH, inbound_email, methods=["POST"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

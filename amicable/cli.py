@@ -1,9 +1,10 @@
-"""The `amicable` command: serve, migrate, schema print, users create."""
+"""The `amicable` command: serve, worker, smtpd, inbound, migrate, schema print, users create."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import sys
@@ -23,6 +24,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Tortoise announces every init and shutdown at INFO; that is noise on a command line.
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -37,10 +40,42 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="fill a demo data set first")
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not send the outbox (run `amicable worker`)"
+    )
     serve.set_defaults(run=_serve)
+
+    worker = commands.add_parser("worker", help="send the outbox's mail")
+    worker.set_defaults(run=_worker)
+
+    smtpd = commands.add_parser("smtpd", help="run the inbound SMTP listener alone")
+    smtpd.add_argument("--bind", help="host:port (default: AMICABLE_SMTPD_BIND)")
+    smtpd.set_defaults(run=_smtpd)
+
+    inbound = commands.add_parser(
+        "inbound", help="take one mail on standard input (an MTA's pipe transport)"
+    )
+    inbound.add_argument("--sender", default="", help="the envelope sender")
+    inbound.add_argument(
+        "--recipient", action="append", default=[], help="an envelope recipient (repeatable)"
+    )
+    inbound.set_defaults(run=_inbound)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_migrate)
+
+    history = commands.add_parser(
+        "import", help="load companies, complaints and messages from JSON Lines (docs/scores.md)"
+    )
+    history.add_argument("file", help="a .jsonl file, one object per line")
+    history.set_defaults(run=_import)
+
+    scores = commands.add_parser("scores", help="company scores")
+    scores_commands = scores.add_subparsers(title="scores commands", required=True)
+    recompute = scores_commands.add_parser(
+        "recompute", help="rebuild every company's score aggregates from the complaints"
+    )
+    recompute.set_defaults(run=_scores_recompute)
 
     schema = commands.add_parser("schema", help="the GraphQL schema")
     schema_commands = schema.add_subparsers(title="schema commands", required=True)
@@ -74,13 +109,131 @@ def _serve(args: argparse.Namespace) -> int:
 
         asyncio.run(_with_db(settings, seed_demo(settings)))
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, mail_worker=not args.no_worker),
         host=args.host,
         port=args.port,
         lifespan="on",
         ws="websockets-sansio",
         proxy_headers=True,
     )
+    return 0
+
+
+def _services(settings: Settings) -> Any:
+    from amicable.services import Services
+    from amicable.subscriptions.bus import EventBus
+
+    return Services(settings=settings, events=EventBus(settings.broadcast_url))
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from amicable.mail.outbox import OutboxWorker
+    from amicable.mail.sender import transport_for
+
+    settings = Settings()
+
+    async def run() -> None:
+        await OutboxWorker(settings, transport_for(settings)).run()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_with_db(settings, run()))
+    return 0
+
+
+def _smtpd(args: argparse.Namespace) -> int:
+    from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
+
+    settings = Settings()
+    bind = parse_bind(args.bind or settings.smtpd_bind)
+    if bind is None:
+        sys.stderr.write("the listener is off (AMICABLE_SMTPD_BIND=off); give --bind\n")
+        return 2
+
+    async def run() -> None:
+        services = _services(settings)
+        await services.events.connect()
+        try:
+            server = await start_smtpd(services, *bind)
+            async with server:
+                await server.serve_forever()
+        finally:
+            await services.events.disconnect()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_with_db(settings, run()))
+    return 0
+
+
+def _inbound(args: argparse.Namespace) -> int:
+    from amicable.mail.inbound.errors import EX_TEMPFAIL
+    from amicable.mail.inbound.pipe import deliver_from_pipe
+
+    settings = Settings()
+
+    async def run() -> int:
+        services = _services(settings)
+        await services.events.connect()
+        try:
+            return await deliver_from_pipe(
+                services, sys.stdin.buffer, sender=args.sender, recipients=args.recipient
+            )
+        finally:
+            await services.events.disconnect()
+
+    try:
+        return asyncio.run(_with_db(settings, run()))
+    except Exception:
+        # The database is unreachable (or similar): the MTA keeps the mail and retries.
+        log.exception("inbound: could not take the mail; the MTA will retry")
+        return EX_TEMPFAIL
+
+
+def _import(args: argparse.Namespace) -> int:
+    from amicable.resolvers.history_import import ImportFailed, import_history
+
+    settings = Settings()
+    try:
+        with open(args.file, encoding="utf-8") as file:
+            lines = file.read().splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        sys.stderr.write(f"{args.file}: {error}\n")
+        return 1
+
+    async def run() -> int:
+        services = _services(settings)
+        await services.events.connect()
+        try:
+            report = await import_history(services, lines)
+        except ImportFailed as failure:
+            sys.stderr.write(f"{args.file}: {failure}; nothing was imported\n")
+            return 1
+        finally:
+            await services.events.disconnect()
+        sys.stdout.write(
+            f"imported {report.companies} companies, {report.complaints} complaints, "
+            f"{report.messages} messages, {report.closings} closings, "
+            f"{report.consumers} new consumer accounts\n"
+        )
+        return 0
+
+    return asyncio.run(_with_db(settings, run()))
+
+
+def _scores_recompute(args: argparse.Namespace) -> int:
+    from amicable.resolvers.scores import recompute_all
+
+    settings = Settings()
+
+    async def run() -> int:
+        services = _services(settings)
+        await services.events.connect()
+        try:
+            return await recompute_all(services)
+        finally:
+            await services.events.disconnect()
+
+    count = asyncio.run(_with_db(settings, run()))
+    sys.stdout.write(f"recomputed the scores of {count} companies\n")
     return 0
 
 

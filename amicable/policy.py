@@ -183,6 +183,20 @@ def can_find_company(viewer: Viewer, company: Company) -> bool:
     return company.listed
 
 
+def can_see_dashboard(viewer: Viewer, company: Company) -> bool:
+    """Score and statistics: public for listed companies; an unlisted one's only for its own
+    agents and moderators. The figures are aggregates (private complaints included) that
+    reveal no single complaint."""
+    if company.listed or viewer.kind is ViewerKind.MODERATOR:
+        return True
+    return viewer.kind is ViewerKind.AGENT and viewer.company_id == company.id
+
+
+def can_rank_companies(viewer: Viewer) -> bool:
+    """Bulk dashboard queries (rankings by score): partners' keys and moderators."""
+    return viewer.kind in (ViewerKind.PARTNER, ViewerKind.MODERATOR)
+
+
 def can_see_company_contacts(viewer: Viewer, company: Company) -> bool:
     """Complaint addresses and contact person: the company itself and moderators."""
     if viewer.kind is ViewerKind.MODERATOR:

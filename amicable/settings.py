@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     inbound_secret: str | None = None
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
+    # Real time: events a subscriber may fall behind before it is dropped (the client is
+    # told to subscribe again), and the graphql-ws keep-alive interval.
+    broadcast_queue_size: int = Field(default=100, ge=1)
+    websocket_keep_alive_seconds: float = Field(default=15.0, gt=0)
+
     # API protection
     max_query_depth: int = 12
     max_aliases: int = 30
@@ -51,11 +56,63 @@ class Settings(BaseSettings):
     rate_limit_register: int = 5
     rate_limit_complaint_create: int = 10
 
+    # Mail (docs/mail.md). Outbox retries back off exponentially from the base delay.
+    reply_local_part: str = "reply"
+    smtp_timeout_seconds: float = 30.0
+    outbox_poll_seconds: float = 2.0
+    outbox_batch_size: int = 20
+    outbox_max_attempts: int = 12
+    outbox_backoff_seconds: float = 30.0
+    outbox_backoff_max_seconds: float = 3600.0
+    outbox_lease_seconds: float = 600.0
+    inbound_max_bytes: int = 25_000_000
+    attachment_max_bytes: int = 10_000_000
+    attachment_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "application/pdf",
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "image/heic",
+            "text/plain",
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.oasis.opendocument.text",
+            "application/msword",
+        ]
+    )
+    rate_limit_inbound_mail: int = 60
+
     # Lifecycle
     feedback_window_days: int = 183
     token_lifetime_days: int = 30
 
-    @field_validator("allowed_origins", mode="before")
+    # Company scores (PRODUCT.md section 5, docs/scores.md). The formula reads these through
+    # `amicable.scoring.ScoringRules.from_settings`, which also checks they fit together.
+    score_weight_resolution: float = Field(default=0.50, ge=0, le=1)
+    score_weight_response: float = Field(default=0.35, ge=0, le=1)
+    score_weight_speed: float = Field(default=0.15, ge=0, le=1)
+    score_response_deadline_days: int = Field(default=30, ge=2)
+    score_speed_full_points_hours: float = Field(default=24.0, gt=0)
+    score_prior: float = Field(default=0.5, ge=0, le=1)
+    score_prior_weight: float = Field(default=5.0, ge=0)
+    score_minimum_eligible: int = Field(default=10, ge=0)
+    score_window_months: int = Field(default=12, ge=1, le=120)
+    # Upper bounds of "very poor", "poor", "fair", "good"; anything above is "very good".
+    score_label_bounds: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: [20.0, 40.0, 60.0, 80.0]
+    )
+
+    @field_validator("score_label_bounds", mode="before")
+    @classmethod
+    def _split_label_bounds(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("allowed_origins", "attachment_types", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

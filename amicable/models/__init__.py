@@ -3,6 +3,14 @@
 from amicable.models.audit import AuditEntry
 from amicable.models.company import Company, CompanyAddress
 from amicable.models.complaint import Attachment, Complaint, Message
+from amicable.models.mail import InboundMail, ModerationItem, OutboxMail
+from amicable.models.score import (
+    AwaitingReply,
+    CompanyDayStats,
+    CompanyMonthStats,
+    CompanyScore,
+    CompanyScoreCategory,
+)
 from amicable.models.user import AccessToken, ApiKey, User
 
 __all__ = [
@@ -10,9 +18,17 @@ __all__ = [
     "ApiKey",
     "Attachment",
     "AuditEntry",
+    "AwaitingReply",
     "Company",
     "CompanyAddress",
+    "CompanyDayStats",
+    "CompanyMonthStats",
+    "CompanyScore",
+    "CompanyScoreCategory",
     "Complaint",
+    "InboundMail",
     "Message",
+    "ModerationItem",
+    "OutboxMail",
     "User",
 ]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from amicable.mail import outbox
 from amicable.models import Company, Complaint
 from amicable.models.enums import (
     ComplaintStatus,
@@ -25,6 +26,7 @@ from amicable.policy import (
 )
 from amicable.resolvers import audit
 from amicable.resolvers import companies as company_ops
+from amicable.resolvers import scores as score_ops
 from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.resolvers.pagination import NEWEST_FIRST, Page, paginate
 from amicable.resolvers.validation import check_email, check_text, normalise_email
@@ -105,8 +107,12 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             created_at=now,
             sent_at=now,
         )
+        # Sending is emailing the company: queued in this transaction (PRODUCT.md section 4).
+        await outbox.enqueue_complaint(settings, complaint, now)
         await audit.record(viewer, "complaint.create", "complaint", complaint.id)
+        await score_ops.complaint_sent(services, complaint)
     await services.events.publish(ComplaintCreated(str(complaint.id), str(company.id)))
+    await score_ops.publish_score_updated(services, company.id)
     return complaint
 
 
@@ -183,7 +189,9 @@ async def close(
         complaint.closed_at = now
         await complaint.save()
         await audit.record(viewer, "complaint.close", "complaint", complaint.id, outcome=outcome)
+        await score_ops.complaint_closed(services, complaint)
     await _publish_updated(services, complaint)
+    await score_ops.publish_score_updated(services, complaint.company_id)
     return complaint
 
 

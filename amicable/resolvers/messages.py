@@ -8,6 +8,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
+from amicable.mail import outbox
 from amicable.models import Complaint, Message
 from amicable.models.enums import (
     UNPUBLISHED_STATUSES,
@@ -18,6 +19,7 @@ from amicable.models.enums import (
 )
 from amicable.policy import Viewer, ViewerKind, can_post_message, is_owner, message_filter
 from amicable.resolvers import audit
+from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get_for_update
 from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError
 from amicable.resolvers.pagination import OLDEST_FIRST, Page, paginate
@@ -65,11 +67,14 @@ async def append_message(
     body: str,
     sender_email: str = "",
     created_at: datetime | None = None,
+    moderation_state: ModerationState = ModerationState.PUBLISHED,
 ) -> tuple[Message, bool]:
     """Add a message to a locked complaint inside the caller's transaction, applying the
     lifecycle: the first company reply answers the complaint. Replies after closing are
     stored and shown but do not reopen it. Returns the message and whether the complaint's
-    status changed; the caller publishes after commit (`publish_message_events`)."""
+    status changed; the caller publishes after commit (`publish_message_events`).
+    A published message is relayed to the other party by mail (queued in the outbox in this
+    transaction); a held one (PENDING) neither answers the complaint nor is relayed."""
     if complaint.status in UNPUBLISHED_STATUSES:
         raise OperationFailed(
             UserError(
@@ -84,17 +89,21 @@ async def append_message(
         channel=channel,
         body=body,
         public_body=body,
-        moderation_state=ModerationState.PUBLISHED,
+        moderation_state=moderation_state,
         sender_email=sender_email,
         created_at=now,
     )
     status_changed = False
+    if moderation_state is not ModerationState.PUBLISHED:
+        return message, status_changed
+    await outbox.enqueue_relay(services.settings, complaint, message, now)
     if author_kind is AuthorKind.COMPANY and complaint.first_company_reply_at is None:
         complaint.first_company_reply_at = now
         if complaint.status is ComplaintStatus.WAITING_FOR_COMPANY:
             complaint.status = ComplaintStatus.ANSWERED
             status_changed = True
         await complaint.save(update_fields=["first_company_reply_at", "status"])
+        await score_ops.first_reply_recorded(services, complaint)
     return message, status_changed
 
 
@@ -105,6 +114,16 @@ async def publish_message_events(
     await services.events.publish(MessageAdded(complaint_id, company_id, str(message.id)))
     if status_changed:
         await services.events.publish(ComplaintUpdated(complaint_id, company_id))
+    if _is_first_company_reply(complaint, message):
+        await score_ops.publish_score_updated(services, complaint.company_id)
+
+
+def _is_first_company_reply(complaint: Complaint, message: Message) -> bool:
+    return (
+        message.author_kind is AuthorKind.COMPANY
+        and message.moderation_state is ModerationState.PUBLISHED
+        and complaint.first_company_reply_at == message.created_at
+    )
 
 
 async def thread(

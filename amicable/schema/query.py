@@ -12,13 +12,21 @@ from amicable.models import Message
 from amicable.resolvers import accounts as account_ops
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers import scores as score_ops
 from amicable.resolvers.pagination import BY_NAME, NEWEST_FIRST, clamp_page_size
 from amicable.schema.context import Info
-from amicable.schema.relay import Connection, connection_from_page, decode_global_id
+from amicable.schema.relay import (
+    Connection,
+    Edge,
+    PageInfo,
+    connection_from_page,
+    decode_global_id,
+)
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import ComplaintStatus
 from amicable.schema.types.message import MessageType
+from amicable.schema.types.score import CompanyOrder
 from amicable.schema.types.user import UserType
 
 
@@ -60,6 +68,38 @@ async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | 
         user = await account_ops.get_user(node_id)
         return UserType.from_model(user) if user else None
     return None
+
+
+async def _ranking(
+    info: Info,
+    search: str | None,
+    first: int | None,
+    after: str | None,
+    category: str | None,
+    min_complaints: int,
+) -> Connection[CompanyType]:
+    ranking = await score_ops.ranking(
+        info.context.viewer,
+        text=search,
+        category=category,
+        min_complaints=min_complaints,
+        first=_page_size(info, first),
+        after=after,
+    )
+    edges = [
+        Edge(cursor=item.cursor, node=CompanyType.from_model(item.company))
+        for item in ranking.items
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=ranking.has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=ranking.total_count,
+    )
 
 
 @strawberry.type
@@ -120,14 +160,24 @@ class Query:
         company = await company_ops.get_by_slug(info.context.viewer, slug)
         return CompanyType.from_model(company) if company else None
 
-    @strawberry.field(description="Listed companies, by name; search matches names and aliases.")
+    @strawberry.field(
+        description="Listed companies, by name; search matches names and aliases. Partners "
+        "rank them with `orderBy: SCORE` (best first, those without a score last), filtered "
+        "by `category` and `minComplaints` (complaints received in the score's window, in "
+        "that category if one is given)."
+    )
     async def companies(
         self,
         info: Info,
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        order_by: CompanyOrder = CompanyOrder.NAME,
+        category: str | None = None,
+        min_complaints: int | None = None,
     ) -> Connection[CompanyType]:
+        if order_by is CompanyOrder.SCORE or category or min_complaints:
+            return await _ranking(info, search, first, after, category, min_complaints or 0)
         page = await company_ops.search(
             info.context.viewer, text=search, first=_page_size(info, first), after=after
         )

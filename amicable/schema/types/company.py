@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from amicable import models
+from amicable import models, policy
 from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers import scores as score_ops
 from amicable.resolvers.pagination import NEWEST_FIRST, clamp_page_size
 from amicable.schema.context import Info
 from amicable.schema.permissions import CanSeeCompanyContacts, private
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.enums import ComplaintStatus, Language
+from amicable.schema.types.score import CompanyMonthStatsType, CompanyScoreType
 
 if TYPE_CHECKING:
     from amicable.schema.types.complaint import ComplaintType
@@ -81,3 +83,23 @@ class CompanyType(relay.Node):
             after=after,
         )
         return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)
+
+    @strawberry.field(
+        description="The score over the rolling window with the figures behind it. Null for "
+        "an unlisted company unless the viewer is its agent or a moderator."
+    )
+    async def score(self, info: Info) -> CompanyScoreType | None:
+        if not policy.can_see_dashboard(info.context.viewer, self.model):
+            return None
+        board = await score_ops.dashboard(info.context.services, self.model.id)
+        return CompanyScoreType.from_dashboard(board)
+
+    @strawberry.field(
+        description="Complaints per calendar month over the last 12 months, oldest first. "
+        "Null when `score` is."
+    )
+    async def stats(self, info: Info) -> list[CompanyMonthStatsType] | None:
+        if not policy.can_see_dashboard(info.context.viewer, self.model):
+            return None
+        series = await score_ops.monthly_series(info.context.services, self.model.id)
+        return [CompanyMonthStatsType.from_figures(month) for month in series]

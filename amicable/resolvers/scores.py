@@ -1,0 +1,429 @@
+"""Company scores and dashboards: the aggregates kept current, the live dashboard read, the
+partners' rankings, and rebuilding from raw complaints (docs/scores.md).
+
+Writers call `complaint_sent`, `first_reply_recorded` and `complaint_closed` inside the
+transaction that changed the complaint, then `publish_score_updated` after commit. A read
+touches at most 13 month rows, 62 day rows and one index range of a single day, whatever
+the size of the company's history.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from tortoise.expressions import Q, Subquery
+from tortoise.transactions import in_transaction
+
+from amicable import scoring
+from amicable.models import (
+    AwaitingReply,
+    Company,
+    CompanyDayStats,
+    CompanyMonthStats,
+    CompanyScore,
+    CompanyScoreCategory,
+    Complaint,
+)
+from amicable.models.enums import Outcome
+from amicable.policy import Viewer, can_rank_companies
+from amicable.resolvers import score_buckets as buckets
+from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError
+from amicable.resolvers.pagination import encode_cursor
+from amicable.resolvers.score_buckets import Totals
+from amicable.scoring import ScoringRules
+from amicable.services import Services
+from amicable.subscriptions.events import CompanyScoreUpdated
+
+RowT = TypeVar("RowT", CompanyMonthStats, CompanyDayStats)
+
+
+@dataclass(frozen=True, slots=True)
+class Dashboard:
+    company_id: uuid.UUID
+    window_start: datetime
+    window_end: datetime
+    rules: ScoringRules
+    totals: Totals
+    eligible: int
+    result: scoring.ScoreResult
+
+    @property
+    def speed_points(self) -> float:
+        return self.totals.speed_micropoints / scoring.SPEED_POINT_SCALE
+
+    @property
+    def awaiting_within_deadline(self) -> int:
+        """Unanswered and younger than the deadline: these count neither way yet."""
+        return self.totals.received - self.eligible
+
+
+@dataclass(frozen=True, slots=True)
+class MonthFigures:
+    month: date
+    received: int
+    answered: int
+    resolved: int
+    unresolved: int
+    median_first_response_hours: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RankedCompany:
+    company: Company
+    cursor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    items: list[RankedCompany]
+    has_next_page: bool
+    total_count: int
+
+
+# --- kept current (inside the caller's transaction) ---------------------------------------
+
+
+async def complaint_sent(services: Services, complaint: Complaint) -> None:
+    """The complaint went out to the company: it counts as received from now on."""
+    if complaint.sent_at is None:
+        return
+    await _bump(
+        complaint.company_id,
+        complaint.sent_at,
+        Totals(received=1, categories=Counter({complaint.category: 1})),
+    )
+    if complaint.first_company_reply_at is None:
+        await AwaitingReply.create(
+            complaint_id=complaint.id, company_id=complaint.company_id, sent_at=complaint.sent_at
+        )
+    await refresh_snapshot(services, complaint.company_id)
+
+
+async def first_reply_recorded(services: Services, complaint: Complaint) -> None:
+    """`first_company_reply_at` was just set (never by an auto-reply, which is not posted)."""
+    if complaint.sent_at is None or complaint.first_company_reply_at is None:
+        return
+    rules = ScoringRules.from_settings(services.settings)
+    await _bump(complaint.company_id, complaint.sent_at, _answered(complaint, rules))
+    await AwaitingReply.filter(complaint_id=complaint.id).delete()
+    await refresh_snapshot(services, complaint.company_id)
+
+
+async def complaint_closed(services: Services, complaint: Complaint) -> None:
+    """Closed with feedback; closing without evaluation changes no figure."""
+    if complaint.sent_at is None or complaint.outcome is None:
+        return
+    resolved = complaint.outcome is Outcome.RESOLVED
+    await _bump(
+        complaint.company_id,
+        complaint.sent_at,
+        Totals(resolved=int(resolved), unresolved=int(not resolved)),
+    )
+    await refresh_snapshot(services, complaint.company_id)
+
+
+async def publish_score_updated(services: Services, company_id: uuid.UUID) -> None:
+    """After commit: subscribers reload the dashboard and apply the policy themselves."""
+    await services.events.publish(CompanyScoreUpdated(str(company_id)))
+
+
+def _answered(complaint: Complaint, rules: ScoringRules) -> Totals:
+    assert complaint.sent_at is not None and complaint.first_company_reply_at is not None
+    elapsed = complaint.first_company_reply_at - complaint.sent_at
+    seconds = max(0, round(elapsed.total_seconds()))
+    return Totals(
+        answered=1,
+        response_seconds=seconds,
+        speed_micropoints=scoring.speed_micropoints(seconds, rules),
+        histogram=Counter({scoring.response_bucket(seconds): 1}),
+    )
+
+
+def _outcome_totals(outcome: Outcome | None) -> Totals:
+    return Totals(
+        resolved=int(outcome is Outcome.RESOLVED), unresolved=int(outcome is Outcome.UNRESOLVED)
+    )
+
+
+async def _bump(company_id: uuid.UUID, sent_at: datetime, delta: Totals) -> None:
+    day = scoring.utc_day(sent_at)
+    await _bump_row(CompanyMonthStats, company_id, month=scoring.month_start(day), delta=delta)
+    await _bump_row(CompanyDayStats, company_id, day=day, delta=delta)
+
+
+async def _bump_row(
+    model: type[RowT],
+    company_id: uuid.UUID,
+    *,
+    delta: Totals,
+    **key: date,
+) -> None:
+    # Insert-if-missing then lock: two first complaints of a month in concurrent
+    # transactions must not both create the row (Postgres ON CONFLICT DO NOTHING).
+    await model.bulk_create([model(company_id=company_id, **key)], ignore_conflicts=True)
+    row = await model.select_for_update().get(company_id=company_id, **key)
+    delta.apply_to(row)
+    await row.save()
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+async def dashboard(services: Services, company_id: uuid.UUID) -> Dashboard:
+    """The score and its figures as of now, computed live from the aggregates."""
+    rules = ScoringRules.from_settings(services.settings)
+    now = services.now()
+    today = scoring.utc_day(now)
+    first_day = scoring.window_first_day(now, rules)
+    cutoff = now - rules.deadline
+    last_old_day = scoring.utc_day(cutoff) - timedelta(days=1)
+    # The window ends now; nothing is sent later, so the current month counts whole.
+    window_spans = buckets.spans(first_day, scoring.month_end(today))
+    old_spans = buckets.spans(first_day, last_old_day)
+    months = {
+        row.month: row
+        for row in await CompanyMonthStats.filter(
+            company_id=company_id,
+            month__gte=scoring.month_start(first_day),
+            month__lte=scoring.month_start(today),
+        )
+    }
+    day_filter = buckets.days_filter([*window_spans, *old_spans])
+    days = (
+        {row.day: row for row in await CompanyDayStats.filter(day_filter, company_id=company_id)}
+        if day_filter is not None
+        else {}
+    )
+    window = buckets.sum_spans(window_spans, months, days)
+    old = buckets.sum_spans(old_spans, months, days)
+    # Unanswered complaints of the deadline's own day that are already past it.
+    same_day_start = max(scoring.day_start(first_day), scoring.day_start(scoring.utc_day(cutoff)))
+    crossed_today = await AwaitingReply.filter(
+        company_id=company_id, sent_at__gte=same_day_start, sent_at__lt=cutoff
+    ).count()
+    eligible = window.answered + (old.received - old.answered) + crossed_today
+    inputs = scoring.ScoreInputs(
+        eligible=eligible,
+        answered=window.answered,
+        speed_points=window.speed_micropoints / scoring.SPEED_POINT_SCALE,
+        resolved=window.resolved,
+        unresolved=window.unresolved,
+    )
+    return Dashboard(
+        company_id=company_id,
+        window_start=scoring.day_start(first_day),
+        window_end=now,
+        rules=rules,
+        totals=window,
+        eligible=eligible,
+        result=scoring.evaluate(inputs, rules),
+    )
+
+
+async def monthly_series(services: Services, company_id: uuid.UUID) -> list[MonthFigures]:
+    """The last `window_months` calendar months, oldest first, empty months included."""
+    rules = ScoringRules.from_settings(services.settings)
+    wanted = scoring.series_months(services.now(), rules)
+    rows = {
+        row.month: row
+        for row in await CompanyMonthStats.filter(
+            company_id=company_id, month__gte=wanted[0], month__lte=wanted[-1]
+        )
+    }
+    series = []
+    for month in wanted:
+        totals = Totals()
+        if month in rows:
+            totals.add(rows[month])
+        series.append(
+            MonthFigures(
+                month=month,
+                received=totals.received,
+                answered=totals.answered,
+                resolved=totals.resolved,
+                unresolved=totals.unresolved,
+                median_first_response_hours=totals.median_first_response_hours,
+            )
+        )
+    return series
+
+
+async def ranking(
+    viewer: Viewer,
+    *,
+    text: str | None = None,
+    category: str | None,
+    min_complaints: int,
+    first: int,
+    after: str | None,
+) -> Ranking:
+    """Listed companies by stored score, best first; those below the minimum come last.
+    `min_complaints` counts complaints received in the window (in `category` if given)."""
+    if not can_rank_companies(viewer):
+        raise Forbidden()
+    queryset = CompanyScore.filter(company__listed=True)
+    if text and text.strip():
+        queryset = queryset.filter(company__search_text__contains=text.strip().lower())
+    if category:
+        queryset = queryset.filter(
+            company_id__in=Subquery(
+                CompanyScoreCategory.filter(
+                    category=category, received__gte=max(1, min_complaints)
+                ).values("company_id")
+            )
+        )
+    elif min_complaints > 0:
+        queryset = queryset.filter(received__gte=min_complaints)
+    ordered = queryset.order_by("-rank_value", "company_id")
+    if after:
+        value, company_id = _decode_rank_cursor(after)
+        ordered = ordered.filter(
+            Q(rank_value__lt=value) | (Q(rank_value=value) & Q(company_id__gt=company_id))
+        )
+    rows = await ordered.limit(first + 1).select_related("company") if first > 0 else []
+    total = await queryset.count()
+    items = [
+        RankedCompany(row.company, scoring_cursor(row.rank_value, row.company_id))
+        for row in rows[:first]
+    ]
+    return Ranking(items=items, has_next_page=len(rows) > first, total_count=total)
+
+
+def scoring_cursor(rank_value: float, company_id: uuid.UUID) -> str:
+    return encode_cursor(rank_value, company_id)
+
+
+def _decode_rank_cursor(cursor: str) -> tuple[float, uuid.UUID]:
+    try:
+        raw, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        return float(raw), uuid.UUID(pk)
+    except (ValueError, TypeError) as exc:
+        raise OperationFailed(UserError(ErrorCode.INVALID, "Invalid cursor.", "after")) from exc
+
+
+# --- stored scores: refreshed on change and as time passes ----------------------------------
+
+
+async def refresh_snapshot(services: Services, company_id: uuid.UUID) -> bool:
+    """Store the score as of now for rankings; True when a figure changed."""
+    current = await dashboard(services, company_id)
+    totals, value = current.totals, current.result.value
+    figures = {
+        "value": value,
+        "rank_value": -1.0 if value is None else value,
+        "eligible": current.eligible,
+        "received": totals.received,
+        "answered": totals.answered,
+        "resolved": totals.resolved,
+        "unresolved": totals.unresolved,
+    }
+    stored = await CompanyScore.select_for_update().get_or_none(company_id=company_id)
+    if stored is None:
+        stored = CompanyScore(company_id=company_id, computed_at=services.now(), **figures)
+        changed = True
+    else:
+        changed = any(getattr(stored, name) != figure for name, figure in figures.items())
+        stored.update_from_dict({**figures, "computed_at": services.now()})
+    await stored.save()
+    wanted = {c: n for c, n in totals.categories.items() if n > 0}
+    have = {
+        c.category: c.received for c in await CompanyScoreCategory.filter(company_id=company_id)
+    }
+    if wanted != have:
+        await CompanyScoreCategory.filter(company_id=company_id).delete()
+        await CompanyScoreCategory.bulk_create(
+            [
+                CompanyScoreCategory(company_id=company_id, category=c, received=n)
+                for c, n in sorted(wanted.items())
+            ]
+        )
+    return changed
+
+
+async def refresh_all(services: Services) -> int:
+    """Time passing moves complaints past the deadline and out of the window: refresh every
+    stored score, publishing for those that changed. Run by the server's upkeep."""
+    changed = 0
+    company_ids: list[uuid.UUID] = await CompanyScore.all().values_list(  # type: ignore[assignment]
+        "company_id", flat=True
+    )
+    for company_id in company_ids:
+        async with in_transaction():
+            moved = await refresh_snapshot(services, company_id)
+        if moved:
+            changed += 1
+            await publish_score_updated(services, company_id)
+    return changed
+
+
+# --- rebuilding from raw complaints ---------------------------------------------------------
+
+
+async def rebuild_company(services: Services, company_id: uuid.UUID) -> bool:
+    """Recompute a company's aggregates from its complaints (after a merge moved complaints
+    between companies, or by `amicable scores recompute`). Runs in the caller's transaction
+    if there is one; True when the stored score changed (publish after commit)."""
+    rules = ScoringRules.from_settings(services.settings)
+    async with in_transaction():
+        await CompanyMonthStats.filter(company_id=company_id).delete()
+        await CompanyDayStats.filter(company_id=company_id).delete()
+        await AwaitingReply.filter(company_id=company_id).delete()
+        await AwaitingReply.filter(
+            complaint_id__in=Subquery(Complaint.filter(company_id=company_id).values("id"))
+        ).delete()
+        by_month: dict[date, Totals] = {}
+        by_day: dict[date, Totals] = {}
+        awaiting: list[AwaitingReply] = []
+        sent = Complaint.filter(company_id=company_id, sent_at__isnull=False).only(
+            "id", "company_id", "sent_at", "first_company_reply_at", "outcome", "category"
+        )
+        async for complaint in sent:
+            assert complaint.sent_at is not None
+            delta = Totals(received=1, categories=Counter({complaint.category: 1}))
+            if complaint.first_company_reply_at is not None:
+                delta.add(_answered(complaint, rules))
+            else:
+                awaiting.append(
+                    AwaitingReply(
+                        complaint_id=complaint.id,
+                        company_id=company_id,
+                        sent_at=complaint.sent_at,
+                    )
+                )
+            delta.add(_outcome_totals(complaint.outcome))
+            day = scoring.utc_day(complaint.sent_at)
+            by_month.setdefault(scoring.month_start(day), Totals()).add(delta)
+            by_day.setdefault(day, Totals()).add(delta)
+        await CompanyMonthStats.bulk_create(
+            [_new_row(CompanyMonthStats, company_id, t, month=m) for m, t in by_month.items()],
+            batch_size=500,
+        )
+        await CompanyDayStats.bulk_create(
+            [_new_row(CompanyDayStats, company_id, t, day=d) for d, t in by_day.items()],
+            batch_size=500,
+        )
+        await AwaitingReply.bulk_create(awaiting, batch_size=500)
+        return await refresh_snapshot(services, company_id)
+
+
+async def recompute_all(services: Services) -> int:
+    """Rebuild every company's aggregates; returns how many companies."""
+    company_ids: list[uuid.UUID] = await Company.all().values_list(  # type: ignore[assignment]
+        "id", flat=True
+    )
+    for company_id in company_ids:
+        if await rebuild_company(services, company_id):
+            await publish_score_updated(services, company_id)
+    return len(company_ids)
+
+
+def _new_row(model: type[RowT], company_id: uuid.UUID, totals: Totals, **key: date) -> RowT:
+    row = model(company_id=company_id, **key)
+    totals.apply_to(row)
+    return row
