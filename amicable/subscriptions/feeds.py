@@ -13,10 +13,13 @@ small dataclasses); the GraphQL layer wraps them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from amicable.models import Company, Complaint, Message
 from amicable.policy import (
@@ -80,9 +83,9 @@ async def message_added(
 ) -> AsyncIterator[MessagePosted]:
     async with bus.subscribe(complaint_channel(str(complaint_id))) as subscriber:
         await _visible_complaint(viewer, complaint_id)
-        async for event in _events(subscriber):
+        async for event, rows in _events(subscriber):
             if isinstance(event, MessageAdded):
-                posted = await _message_if_visible(viewer, event)
+                posted = await _message_if_visible(viewer, event, rows)
                 if posted is not None:
                     yield posted
 
@@ -92,9 +95,9 @@ async def complaint_updated(
 ) -> AsyncIterator[Complaint]:
     async with bus.subscribe(complaint_channel(str(complaint_id))) as subscriber:
         await _visible_complaint(viewer, complaint_id)
-        async for event in _events(subscriber):
+        async for event, rows in _events(subscriber):
             if isinstance(event, ComplaintUpdated):
-                complaint = await _complaint_if_visible(viewer, event.complaint_id)
+                complaint = await _complaint_if_visible(viewer, event.complaint_id, rows)
                 if complaint is not None:
                     yield complaint
 
@@ -110,8 +113,8 @@ async def notifications(bus: EventBus, viewer: Viewer) -> AsyncIterator[Notifica
         # Lawyers have no feed yet (escalations will bring one): the stream completes.
         return
     async with bus.subscribe(channel) as subscriber:
-        async for event in _events(subscriber):
-            item = await _notification(viewer, event)
+        async for event, rows in _events(subscriber):
+            item = await _notification(viewer, event, rows)
             if item is not None:
                 yield item
 
@@ -123,7 +126,7 @@ async def company_score_updated(
         company = await Company.get_or_none(id=company_id)
         if company is None or not can_find_company(viewer, company):
             raise not_found("Company", "companyId")
-        async for event in _events(subscriber):
+        async for event, _rows in _events(subscriber):
             if isinstance(event, CompanyScoreUpdated):
                 company = await Company.get_or_none(id=event.company_id)
                 if company is not None and can_find_company(viewer, company):
@@ -143,16 +146,16 @@ def _feed_channel(viewer: Viewer) -> str | None:
     return None
 
 
-async def _notification(viewer: Viewer, event: Event) -> Notification | None:
+async def _notification(viewer: Viewer, event: Event, rows: EventRows) -> Notification | None:
     if isinstance(event, ModerationItemAdded):
         return await _moderation_item_if_visible(viewer, event)
     if isinstance(event, MessageAdded):
-        posted = await _message_if_visible(viewer, event)
+        posted = await _message_if_visible(viewer, event, rows)
         if posted is None or posted.message.author_user_id == viewer.user_id:
             return None
         return posted
     if isinstance(event, ComplaintUpdated | ComplaintCreated):
-        complaint = await _complaint_if_visible(viewer, event.complaint_id)
+        complaint = await _complaint_if_visible(viewer, event.complaint_id, rows)
         if complaint is None:
             return None
         created = isinstance(event, ComplaintCreated)
@@ -162,12 +165,66 @@ async def _notification(viewer: Viewer, event: Event) -> Notification | None:
     return None
 
 
-async def _events(subscriber: Subscriber) -> AsyncIterator[Event]:
+class _Snapshots:
+    """Rows read once per delivered event and shared by every subscriber in this process.
+
+    The bus hands the same event object to each subscriber of a channel; a thousand viewers
+    of one complaint then cost two queries per event, not two thousand. The rows are still
+    read after the event arrived (fresh per event, never reused for the next one), and
+    each viewer's visibility is still decided on them one by one by the policy."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        # Keyed by the event object's identity; the entry holds the object itself, so its
+        # id cannot be reused by another object while the entry lives.
+        self._entries: OrderedDict[int, tuple[object, dict[str, asyncio.Future[Any]]]] = (
+            OrderedDict()
+        )
+
+    def loads_for(self, raw: object) -> dict[str, asyncio.Future[Any]]:
+        entry = self._entries.get(id(raw))
+        if entry is None or entry[0] is not raw:
+            entry = (raw, {})
+            self._entries[id(raw)] = entry
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return entry[1]
+
+
+_SNAPSHOTS = _Snapshots()
+
+
+class EventRows:
+    """What one delivered event names, loaded at most once per process."""
+
+    def __init__(self, loads: dict[str, asyncio.Future[Any]]) -> None:
+        self._loads = loads
+
+    async def _once(self, key: str, load: Callable[[], Awaitable[Any]]) -> Any:
+        future = self._loads.get(key)
+        if future is None:
+            future = asyncio.ensure_future(load())
+            self._loads[key] = future
+        # Shielded: one subscriber leaving must not cancel the load the others await.
+        return await asyncio.shield(future)
+
+    async def complaint(self, complaint_id: str) -> Complaint | None:
+        return await self._once(
+            f"complaint:{complaint_id}", lambda: Complaint.get_or_none(id=complaint_id)
+        )
+
+    async def message(self, message_id: str) -> Message | None:
+        return await self._once(f"message:{message_id}", lambda: Message.get_or_none(id=message_id))
+
+
+async def _events(subscriber: Subscriber) -> AsyncIterator[tuple[Event, EventRows]]:
     async for raw in subscriber:
         try:
-            yield event_from_json(raw.message)
+            event = event_from_json(raw.message)
         except UnknownEvent:
             log.warning("skipped an event this version cannot read on %s", raw.channel)
+            continue
+        yield event, EventRows(_SNAPSHOTS.loads_for(raw))
 
 
 async def _visible_complaint(viewer: Viewer, complaint_id: uuid.UUID) -> Complaint:
@@ -177,16 +234,20 @@ async def _visible_complaint(viewer: Viewer, complaint_id: uuid.UUID) -> Complai
     return complaint
 
 
-async def _complaint_if_visible(viewer: Viewer, complaint_id: str) -> Complaint | None:
-    complaint = await Complaint.get_or_none(id=complaint_id)
+async def _complaint_if_visible(
+    viewer: Viewer, complaint_id: str, rows: EventRows
+) -> Complaint | None:
+    complaint = await rows.complaint(complaint_id)
     if complaint is None or not can_see_complaint(viewer, complaint):
         return None
     return complaint
 
 
-async def _message_if_visible(viewer: Viewer, event: MessageAdded) -> MessagePosted | None:
-    complaint = await Complaint.get_or_none(id=event.complaint_id)
-    message = await Message.get_or_none(id=event.message_id)
+async def _message_if_visible(
+    viewer: Viewer, event: MessageAdded, rows: EventRows
+) -> MessagePosted | None:
+    complaint = await rows.complaint(event.complaint_id)
+    message = await rows.message(event.message_id)
     if complaint is None or message is None or message.complaint_id != complaint.id:
         return None
     if not can_see_message(viewer, complaint, message):
