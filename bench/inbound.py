@@ -1,0 +1,120 @@
+"""Inbound pipeline throughput on one process (PRODUCT.md section 10: at least 200 mails per
+second with PostgreSQL).
+
+    .venv/bin/python -m bench.inbound [--mails 2000] [--concurrency 8] [--database-url ...]
+
+Company replies (the Gmail Dutch fixture, each with its own Message-ID) for 100 complaints
+go through the whole pipeline: store raw, dedupe, classify, route, authenticate, trim, post
+(which queues the relay to the consumer and updates the score). A scratch database is
+created on the given server and dropped afterwards. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+
+from amicable.db import close_db, open_db
+from amicable.mail.inbound.pipeline import receive
+from amicable.models import Message
+from amicable.models.enums import Role
+from amicable.models.mail import InboundDoor
+from amicable.services import Services
+from amicable.settings import Settings
+from amicable.subscriptions.bus import EventBus
+from tests.factories import make_company, make_complaint, make_user
+from tests.mail.conftest import fill
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
+
+
+async def _admin(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _mails(services: Services, count: int) -> list[bytes]:
+    services.settings.rate_limit_complaint_create = 1000
+    moderator = await make_user(services, Role.MODERATOR)
+    company = await make_company(moderator.viewer, email="klachten@telenova.be")
+    consumers = [await make_user(services, name=f"Klant{i} Peeters") for i in range(10)]
+    complaints = [await make_complaint(services, consumers[i % 10], company) for i in range(100)]
+    templates = [await fill("gmail_nl.eml", c) for c in complaints]
+    original = b"<CAH7x9kQ2mZp0bT5nL3rW8yVxGmail-nl@mail.gmail.com>"
+    return [
+        templates[i % 100].replace(original, f"<bench-{uuid.uuid4().hex}@mail.gmail.com>".encode())
+        for i in range(count)
+    ]
+
+
+async def main(count: int, concurrency: int, server_url: str) -> dict:
+    scratch = f"amicable_bench_inbound_{os.getpid()}"
+    await _admin(server_url, f'DROP DATABASE IF EXISTS "{scratch}"')
+    await _admin(server_url, f'CREATE DATABASE "{scratch}"')
+    url = f"{server_url.rsplit('/', 1)[0]}/{scratch}"
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        data_dir=Path(tempfile.mkdtemp()),
+        database_url=url,
+        secret_key="bench",
+        from_address="klachten@amicable.test",
+        reply_domain="reply.amicable.test",
+        rate_limit_inbound_mail=count + 1,
+    )
+    await open_db(settings)
+    bus = EventBus("memory://")
+    await bus.connect()
+    services = Services(settings=settings, events=bus)
+    try:
+        mails = await _mails(services, count)
+        outcomes: dict[str, int] = {}
+        queue = list(reversed(mails))
+
+        async def drain() -> None:
+            while queue:
+                verdict = await receive(services, queue.pop(), door=InboundDoor.SMTP)
+                outcomes[verdict.outcome] = outcomes.get(verdict.outcome, 0) + 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(drain() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+        posted = await Message.all().count()
+    finally:
+        await bus.disconnect()
+        await close_db()
+        await _admin(server_url, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    rate = count / elapsed
+    return {
+        "benchmark": "inbound_pipeline",
+        "database": "postgres",
+        "mails": count,
+        "concurrency": concurrency,
+        "outcomes": outcomes,
+        "messages_posted": posted,
+        "seconds": round(elapsed, 2),
+        "mails_per_second": round(rate, 1),
+        "target_mails_per_second": 200,
+        "meets_target": rate >= 200,
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mails", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("AMICABLE_TEST_DATABASE_URL", DEFAULT_URL)
+    )
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(main(args.mails, args.concurrency, args.database_url))))

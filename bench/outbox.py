@@ -1,0 +1,148 @@
+"""Outbox exactly once: N queued mails, two `amicable worker` processes on PostgreSQL,
+a real SMTP server counting what arrives (PRODUCT.md section 10: 10,000 mails, each once).
+
+    .venv/bin/python -m bench.outbox [--mails 10000] [--database-url postgres://...]
+
+The database named by the URL is used as the server to create a scratch database on
+(dropped afterwards). Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+
+from amicable.db import close_db, open_db
+from amicable.models import OutboxMail
+from amicable.models.mail import OutboxKind, RecipientKind
+from amicable.settings import Settings
+from tests.mail.conftest import CaptureServer, free_port
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
+
+
+async def _admin(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def _mail(index: int, message_id: str) -> str:
+    return (
+        "From: Klachtenplatform <klachten@amicable.test>\r\n"
+        f"To: company{index % 50}@bench.example\r\n"
+        f"Subject: [AM-BENCH] Klacht {index}\r\n"
+        f"Message-ID: {message_id}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"Klacht nummer {index}.\r\n"
+    )
+
+
+async def _queue(settings: Settings, count: int) -> set[str]:
+    await open_db(settings)
+    now = datetime.now(UTC)
+    ids = {f"<bench-{uuid.uuid4().hex}@amicable.test>" for _ in range(count)}
+    try:
+        rows = [
+            OutboxMail(
+                kind=OutboxKind.COMPLAINT,
+                recipient=f"company{i % 50}@bench.example",
+                recipient_kind=RecipientKind.COMPANY,
+                rfc_message_id=message_id,
+                reply_token="bench",
+                envelope_sender="bounces@amicable.test",
+                content=_mail(i, message_id),
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for i, message_id in enumerate(ids)
+        ]
+        await OutboxMail.bulk_create(rows, batch_size=1000)
+    finally:
+        await close_db()
+    return ids
+
+
+async def main(count: int, server_url: str) -> dict:
+    scratch = f"amicable_bench_outbox_{os.getpid()}"
+    base = server_url.rsplit("/", 1)[0]
+    await _admin(server_url, f'DROP DATABASE IF EXISTS "{scratch}"')
+    await _admin(server_url, f'CREATE DATABASE "{scratch}"')
+    url = f"{base}/{scratch}"
+    folder = Path(tempfile.mkdtemp())
+    capture = CaptureServer(free_port())
+    await capture.start()
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        settings = Settings(_env_file=None, data_dir=folder, database_url=url)  # type: ignore[call-arg]
+        expected = await _queue(settings, count)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AMICABLE_")}
+        env.update(
+            AMICABLE_DATA_DIR=str(folder),
+            AMICABLE_DATABASE_URL=url,
+            AMICABLE_SMTP_URL=f"smtp://127.0.0.1:{capture.port}",
+            AMICABLE_OUTBOX_POLL_SECONDS="0.2",
+            AMICABLE_OUTBOX_BATCH_SIZE="50",
+        )
+        started = time.perf_counter()
+        for n in range(2):
+            log = (folder / f"worker{n}.log").open("wb")
+            # Started before anything is timed; blocking the loop for it is harmless here.
+            workers.append(
+                subprocess.Popen(  # noqa: ASYNC220
+                    [sys.executable, "-m", "amicable.cli", "worker"],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        deadline = time.monotonic() + 600
+        # Polls a counter the SMTP server updates; nothing to wait on but time.
+        while len(capture.received) < count and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.2)
+        elapsed = time.perf_counter() - started
+        await asyncio.sleep(2)  # anything sent twice would arrive now
+    finally:
+        for worker in workers:
+            worker.terminate()
+            worker.wait(timeout=30)
+        await capture.stop()
+        await _admin(server_url, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    seen = Counter(str(c.message["Message-ID"]) for c in capture.received)
+    duplicates = sum(n - 1 for n in seen.values() if n > 1)
+    missing = len(expected - set(seen))
+    return {
+        "benchmark": "outbox_exactly_once",
+        "mails": count,
+        "workers": 2,
+        "received": len(capture.received),
+        "duplicates": duplicates,
+        "missing": missing,
+        "exactly_once": duplicates == 0 and missing == 0,
+        "seconds": round(elapsed, 2),
+        "mails_per_second": round(count / elapsed, 1),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--mails", type=int, default=10_000)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("AMICABLE_TEST_DATABASE_URL", DEFAULT_URL)
+    )
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(main(args.mails, args.database_url))))
