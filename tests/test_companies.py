@@ -98,5 +98,5 @@ async def test_unlisted_companies_are_found_only_by_moderators_and_their_agents(
         "name"
     ] == "Stille Firma"
     assert (await mod.data(query))["company"]["contactPerson"] == ""
-    node = '{ node(id: "%s") { id } }' % company_id
+    node = f'{{ node(id: "{company_id}") {{ id }} }}'
     assert (await gql.data(node)) == {"node": None}

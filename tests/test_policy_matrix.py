@@ -267,7 +267,8 @@ async def test_thread_hides_pending_messages_and_private_addresses(role, world, 
 async def test_text_search_never_matches_hidden_complaints_or_masked_text(role, world, gql):
     client = _as(gql, world, role)
     data = await client.data(
-        'query { complaints(filter: {text: "Complaint"}) { totalCount edges { node { reference } } } }'
+        'query { complaints(filter: {text: "Complaint"}) {'
+        " totalCount edges { node { reference } } } }"
     )
     assert data["complaints"]["totalCount"] == len(SEES[role])
     # The masked phone number is not searchable, even for those who may read it.

@@ -8,19 +8,19 @@ from tests.conftest import GraphQLClient
 async def test_deep_queries_are_refused(gql: GraphQLClient, services):
     services.settings.max_query_depth = 12
     nested = "company { complaints { edges { node { " * 4 + "id" + " } } } }" * 4
-    result = await gql.execute("{ complaints { edges { node { %s } } } }" % nested)
+    result = await gql.execute(f"{{ complaints {{ edges {{ node {{ {nested} }} }} }} }}")
     assert result["errors"][0]["message"].startswith("'anonymous' exceeds maximum operation depth")
 
 
 async def test_alias_floods_are_refused(gql: GraphQLClient):
     aliases = " ".join(f"a{i}: me {{ email }}" for i in range(40))
-    result = await gql.execute("{ %s }" % aliases)
+    result = await gql.execute(f"{{ {aliases} }}")
     assert "aliases found" in result["errors"][0]["message"]
 
 
 async def test_token_floods_are_refused(gql: GraphQLClient):
     fields = " ".join("__typename" for _ in range(3000))
-    result = await gql.execute("{ %s }" % fields)
+    result = await gql.execute(f"{{ {fields} }}")
     assert result["errors"][0]["message"] == (
         "Syntax Error: Document contains more than 2000 tokens. Parsing aborted."
     )
