@@ -224,14 +224,63 @@ def can_manage_companies(viewer: Viewer) -> bool:
     return viewer.kind is ViewerKind.MODERATOR
 
 
+# --- moderation, escalation, personal data ----------------------------------------------
+
+
+def can_moderate(viewer: Viewer) -> bool:
+    """The moderation queue and its decisions, company merges."""
+    return viewer.kind is ViewerKind.MODERATOR
+
+
+def can_handle_escalations(viewer: Viewer) -> bool:
+    """Escalated dossiers, their assignment, status and lawyers' notes."""
+    return viewer.kind in (ViewerKind.LAWYER, ViewerKind.MODERATOR)
+
+
+def can_escalate(viewer: Viewer, complaint: Complaint) -> bool:
+    """Only the consumer who filed it; `is_member` is checked apart, to say why not."""
+    return viewer.kind is ViewerKind.CONSUMER and _is_owner(viewer, complaint)
+
+
+def can_report(viewer: Viewer, complaint: Complaint, message: Message | None = None) -> bool:
+    """A published item the viewer can see; anything else answers as missing."""
+    if not can_see_complaint(viewer, complaint) or complaint.status in UNPUBLISHED_STATUSES:
+        return False
+    if message is None:
+        return True
+    return (
+        message.complaint_id == complaint.id
+        and message.moderation_state is ModerationState.PUBLISHED
+        and can_see_message(viewer, complaint, message)
+    )
+
+
+def can_request_correction(viewer: Viewer, company: Company) -> bool:
+    """The company's own agents ask; moderators just correct (`companyUpdate`)."""
+    return viewer.kind is ViewerKind.AGENT and viewer.company_id == company.id
+
+
+def can_export_own_data(viewer: Viewer) -> bool:
+    return viewer.is_user
+
+
+def can_erase_own_account(viewer: Viewer) -> bool:
+    """Consumers; staff and agent accounts are closed by the organisation."""
+    return viewer.kind is ViewerKind.CONSUMER and viewer.user_id is not None
+
+
 def _is_owner(viewer: Viewer, complaint: Complaint) -> bool:
     return viewer.user_id is not None and complaint.consumer_id == viewer.user_id
+
+
+# The name an erased account keeps; its public pseudonym is "Anonymous".
+ERASED_NAME = "Erased user"
 
 
 def pseudonym(full_name: str) -> str:
     """How the public sees a consumer: first name and the initial of the last ("Jan D.")."""
     parts = full_name.split()
-    if not parts:
+    if not parts or full_name == ERASED_NAME:
         return "Anonymous"
     if len(parts) == 1:
         return parts[0]

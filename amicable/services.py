@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from amicable.resolvers.ratelimit import RateLimiter
+from amicable.screening import Lexicon
 from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
 
@@ -25,6 +26,13 @@ class Services:
     events: EventBus
     clock: Callable[[], datetime] = utc_now
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    # Built once per process from the shipped files and AMICABLE_LEXICON_DIR: screening
+    # runs on every complaint and message, so never per request.
+    lexicon: Lexicon = field(init=False)
+
+    def __post_init__(self) -> None:
+        extra = [self.settings.lexicon_dir] if self.settings.lexicon_dir else []
+        self.lexicon = Lexicon.load(*extra)
 
     def now(self) -> datetime:
         return self.clock()

@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     )
     rate_limit_inbound_mail: int = 60
 
+    # Moderation (docs/moderation.md): a folder of extra lexicon files ("category:
+    # expression" a line) added to the built-in ones, and reports per window per client.
+    lexicon_dir: Path | None = None
+    rate_limit_content_report: int = 10
+
     # Lifecycle
     feedback_window_days: int = 183
     token_lifetime_days: int = 30

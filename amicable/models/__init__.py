@@ -4,6 +4,14 @@ from amicable.models.audit import AuditEntry
 from amicable.models.company import Company, CompanyAddress
 from amicable.models.complaint import Attachment, Complaint, Message
 from amicable.models.mail import InboundMail, ModerationItem, OutboxMail
+from amicable.models.moderation import (
+    CompanySlugRedirect,
+    ContentReport,
+    CorrectionRequest,
+    Escalation,
+    LawyerNote,
+    Notification,
+)
 from amicable.models.score import (
     AwaitingReply,
     CompanyDayStats,
@@ -25,10 +33,16 @@ __all__ = [
     "CompanyMonthStats",
     "CompanyScore",
     "CompanyScoreCategory",
+    "CompanySlugRedirect",
     "Complaint",
+    "ContentReport",
+    "CorrectionRequest",
+    "Escalation",
     "InboundMail",
+    "LawyerNote",
     "Message",
     "ModerationItem",
+    "Notification",
     "OutboxMail",
     "User",
 ]

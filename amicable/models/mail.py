@@ -16,6 +16,7 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from amicable.models.company import Company
     from amicable.models.complaint import Complaint, Message
+    from amicable.models.user import User
 
 
 class OutboxKind(StrEnum):
@@ -47,6 +48,19 @@ class InboundDoor(StrEnum):
 class ModerationItemKind(StrEnum):
     HELD_REPLY = "HELD_REPLY"  # a mailed reply whose sender we could not verify
     COMPANY_ADDRESS_FAILING = "COMPANY_ADDRESS_FAILING"  # fix this company's address
+    FLAGGED_COMPLAINT = "FLAGGED_COMPLAINT"  # lexicon hits: the complaint waits unpublished
+    FLAGGED_MESSAGE = "FLAGGED_MESSAGE"  # lexicon hits: the message waits unpublished
+    PERSONAL_DATA = "PERSONAL_DATA"  # published with personal data masked; to review
+    CONTENT_REPORT = "CONTENT_REPORT"  # someone reported a published item (grouped)
+    CORRECTION_REQUEST = "CORRECTION_REQUEST"  # a company asks to correct its data
+
+
+class ModerationDecision(StrEnum):
+    # About the content: it goes out as written, it is taken down, or its public text is
+    # replaced. On a correction request: accepted or refused.
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+    REDACT = "REDACT"
 
 
 class ModerationItemStatus(StrEnum):
@@ -147,9 +161,20 @@ class ModerationItem(Model):
     )
     inbound_mail_id: uuid.UUID | None
     reason = fields.TextField(default="")
+    # Why it is here, for the queue: {"lexicon": [{category, expression, language}],
+    # "personal_data": [kinds], "correction": {...}}.
+    details: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+    # Reports of one item are grouped on one open item; this counts them.
+    report_count = fields.IntField(default=0)
+    decision = fields.CharEnumField(ModerationDecision, max_length=8, null=True)
+    decision_reason = fields.TextField(default="")
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "amicable.User", related_name="moderation_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: uuid.UUID | None
     created_at = fields.DatetimeField()
     resolved_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "moderation_item"
-        indexes = (("status", "created_at"),)
+        indexes = (("status", "created_at"), ("complaint_id", "status"))

@@ -28,6 +28,8 @@ class User(Model):
     is_member = fields.BooleanField(default=False)
     language = fields.CharEnumField(Language, max_length=2, default=Language.NL)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Set when the account was erased at its owner's request (personal data removed).
+    erased_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "user_account"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from amicable.models import Company, CompanyAddress
+from amicable.models import Company, CompanyAddress, CompanySlugRedirect
 from amicable.models.enums import Language
 from amicable.policy import Viewer, can_find_company, can_manage_companies, company_filter
 from amicable.resolvers import audit
@@ -93,7 +93,11 @@ async def update(viewer: Viewer, company_id: uuid.UUID, changes: CompanyChanges)
 
 
 async def get_by_slug(viewer: Viewer, slug: str) -> Company | None:
+    """The company with this slug, or the one it was merged into (`CompanySlugRedirect`)."""
     company = await Company.get_or_none(slug=slug)
+    if company is None:
+        redirect = await CompanySlugRedirect.get_or_none(slug=slug).select_related("company")
+        company = redirect.company if redirect else None
     if company is None or not can_find_company(viewer, company):
         return None
     return company

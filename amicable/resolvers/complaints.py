@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from amicable.mail import outbox
-from amicable.models import Company, Complaint
+from amicable.models import Company, Complaint, User
 from amicable.models.enums import (
     ComplaintStatus,
     Outcome,
@@ -24,14 +24,14 @@ from amicable.policy import (
     complaint_filter,
     is_owner,
 )
-from amicable.resolvers import audit
+from amicable.resolvers import audit, screen
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.resolvers.pagination import NEWEST_FIRST, Page, paginate
 from amicable.resolvers.validation import check_email, check_text, normalise_email
 from amicable.services import Services
-from amicable.subscriptions.events import ComplaintCreated, ComplaintUpdated
+from amicable.subscriptions.events import ComplaintCreated, ComplaintUpdated, ModerationItemAdded
 
 CATEGORIES = (
     "delivery",
@@ -86,34 +86,59 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     if errors:
         raise OperationFailed(*errors)
     now = services.now()
+    consumer = await User.get(id=viewer.user_id)
+    texts = [draft.title.strip(), draft.description.strip(), draft.desired_solution.strip()]
+    # Screened on arrival (PRODUCT.md section 6): abusive language waits for a moderator
+    # and is not mailed; personal data is masked in the public version at once.
+    screened = screen.screen(services.lexicon, texts, consumer.language.value)
+    public_title, public_description, public_desired_solution = screened.public_texts
     async with in_transaction():
         company = await _company_for(draft)
         complaint = await Complaint.create(
             reference=await _unique_reference(),
             consumer_id=viewer.user_id,
             company=company,
-            title=draft.title.strip(),
-            description=draft.description.strip(),
-            desired_solution=draft.desired_solution.strip(),
+            title=texts[0],
+            description=texts[1],
+            desired_solution=texts[2],
             category=draft.category,
-            public_title=draft.title.strip(),
-            public_description=draft.description.strip(),
-            public_desired_solution=draft.desired_solution.strip(),
+            public_title=public_title[:200],
+            public_description=public_description,
+            public_desired_solution=public_desired_solution,
+            is_redacted=screened.masked,
             customer_reference=draft.customer_reference.strip(),
             phone=draft.phone.strip(),
             postal_address=draft.postal_address.strip(),
             visibility=draft.visibility,
-            status=ComplaintStatus.WAITING_FOR_COMPANY,
+            status=(
+                ComplaintStatus.PENDING_MODERATION
+                if screened.flagged
+                else ComplaintStatus.WAITING_FOR_COMPANY
+            ),
             created_at=now,
-            sent_at=now,
         )
-        # Sending is emailing the company: queued in this transaction (PRODUCT.md section 4).
-        await outbox.enqueue_complaint(settings, complaint, now)
+        item = await screen.record_complaint_item(complaint, screened, now)
+        await send_to_company(services, complaint, now)
         await audit.record(viewer, "complaint.create", "complaint", complaint.id)
-        await score_ops.complaint_sent(services, complaint)
     await services.events.publish(ComplaintCreated(str(complaint.id), str(company.id)))
-    await score_ops.publish_score_updated(services, company.id)
+    if item is not None:
+        await services.events.publish(ModerationItemAdded(str(item.id), str(complaint.id)))
+    if complaint.sent_at is not None:
+        await score_ops.publish_score_updated(services, company.id)
     return complaint
+
+
+async def send_to_company(services: Services, complaint: Complaint, now: datetime) -> None:
+    """Send a complaint that is WAITING_FOR_COMPANY (on filing when screening passed it, or
+    when a moderator approves it): "sending" is the mail to the company, queued in the
+    caller's transaction (PRODUCT.md sections 2 and 4), and from then on it counts in the
+    company's score. Does nothing for a complaint still waiting for moderation."""
+    if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY or complaint.sent_at:
+        return
+    complaint.sent_at = now
+    await complaint.save(update_fields=["sent_at"])
+    await outbox.enqueue_complaint(services.settings, complaint, now)
+    await score_ops.complaint_sent(services, complaint)
 
 
 async def get(

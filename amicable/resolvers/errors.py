@@ -26,6 +26,10 @@ class ErrorCode(StrEnum):
     NOT_ALLOWED = "NOT_ALLOWED"
     FEEDBACK_PERIOD_OVER = "FEEDBACK_PERIOD_OVER"
     RATE_LIMITED = "RATE_LIMITED"
+    # Escalation: only members may escalate; a complaint qualifies only after the reply
+    # deadline passed unanswered, or once closed as not resolved.
+    MEMBERS_ONLY = "MEMBERS_ONLY"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
 
 
 @dataclass(frozen=True, slots=True)

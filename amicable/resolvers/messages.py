@@ -9,7 +9,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from amicable.mail import outbox
-from amicable.models import Complaint, Message
+from amicable.models import Company, Complaint, Message, ModerationItem, User
 from amicable.models.enums import (
     UNPUBLISHED_STATUSES,
     AuthorKind,
@@ -17,15 +17,16 @@ from amicable.models.enums import (
     ComplaintStatus,
     ModerationState,
 )
+from amicable.models.mail import ModerationItemKind, ModerationItemStatus
 from amicable.policy import Viewer, ViewerKind, can_post_message, is_owner, message_filter
-from amicable.resolvers import audit
+from amicable.resolvers import audit, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get_for_update
 from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError
 from amicable.resolvers.pagination import OLDEST_FIRST, Page, paginate
 from amicable.resolvers.validation import check_text
 from amicable.services import Services
-from amicable.subscriptions.events import ComplaintUpdated, MessageAdded
+from amicable.subscriptions.events import ComplaintUpdated, MessageAdded, ModerationItemAdded
 
 MAX_BODY = 20_000
 
@@ -74,7 +75,9 @@ async def append_message(
     stored and shown but do not reopen it. Returns the message and whether the complaint's
     status changed; the caller publishes after commit (`publish_message_events`).
     A published message is relayed to the other party by mail (queued in the outbox in this
-    transaction); a held one (PENDING) neither answers the complaint nor is relayed."""
+    transaction); a held one (PENDING) neither answers the complaint nor is relayed.
+    Every message is screened here, whichever door it came through: abusive language holds
+    it (PENDING) for a moderator, personal data is masked in its public version."""
     if complaint.status in UNPUBLISHED_STATUSES:
         raise OperationFailed(
             UserError(
@@ -82,29 +85,63 @@ async def append_message(
             )
         )
     now = created_at or services.now()
+    screened = screen.screen(
+        services.lexicon, [body], await _author_language(complaint, author_kind)
+    )
+    if author_kind is AuthorKind.MODERATOR:
+        screened.lexicon_hits = []  # the moderators' own words are not held for themselves
+    if screened.flagged:
+        moderation_state = ModerationState.PENDING
     message = await Message.create(
         complaint=complaint,
         author_kind=author_kind,
         author_user_id=author_user_id,
         channel=channel,
         body=body,
-        public_body=body,
+        public_body=screened.public_texts[0],
+        is_redacted=screened.masked,
         moderation_state=moderation_state,
         sender_email=sender_email,
         created_at=now,
     )
-    status_changed = False
+    await screen.record_message_item(complaint, message, screened, now)
     if moderation_state is not ModerationState.PUBLISHED:
-        return message, status_changed
+        return message, False
+    return message, await _apply_published(services, complaint, message, now)
+
+
+async def release(services: Services, complaint: Complaint, message: Message) -> bool:
+    """A moderator approved a held message (a locked complaint, the caller's transaction):
+    publish it with the lifecycle a message published on arrival gets. Returns whether the
+    complaint's status changed."""
+    message.moderation_state = ModerationState.PUBLISHED
+    await message.save(update_fields=["moderation_state"])
+    return await _apply_published(services, complaint, message, services.now())
+
+
+async def _apply_published(
+    services: Services, complaint: Complaint, message: Message, now: datetime
+) -> bool:
     await outbox.enqueue_relay(services.settings, complaint, message, now)
-    if author_kind is AuthorKind.COMPANY and complaint.first_company_reply_at is None:
-        complaint.first_company_reply_at = now
-        if complaint.status is ComplaintStatus.WAITING_FOR_COMPANY:
-            complaint.status = ComplaintStatus.ANSWERED
-            status_changed = True
-        await complaint.save(update_fields=["first_company_reply_at", "status"])
-        await score_ops.first_reply_recorded(services, complaint)
-    return message, status_changed
+    if message.author_kind is not AuthorKind.COMPANY or complaint.first_company_reply_at:
+        return False
+    # The company answered when it wrote, even if a moderator released the reply later.
+    complaint.first_company_reply_at = message.created_at
+    status_changed = complaint.status is ComplaintStatus.WAITING_FOR_COMPANY
+    if status_changed:
+        complaint.status = ComplaintStatus.ANSWERED
+    await complaint.save(update_fields=["first_company_reply_at", "status"])
+    await score_ops.first_reply_recorded(services, complaint)
+    return status_changed
+
+
+async def _author_language(complaint: Complaint, author_kind: AuthorKind) -> str:
+    """The language of the masking labels: the writer's."""
+    if author_kind is AuthorKind.COMPANY:
+        company = await Company.get(id=complaint.company_id)
+        return company.language.value
+    consumer = await User.get(id=complaint.consumer_id)
+    return consumer.language.value
 
 
 async def publish_message_events(
@@ -112,6 +149,16 @@ async def publish_message_events(
 ) -> None:
     complaint_id, company_id = str(complaint.id), str(complaint.company_id)
     await services.events.publish(MessageAdded(complaint_id, company_id, str(message.id)))
+    if message.moderation_state is not ModerationState.PUBLISHED or message.is_redacted:
+        screened = await ModerationItem.filter(
+            message_id=message.id,
+            status=ModerationItemStatus.OPEN,
+            kind__in=[ModerationItemKind.FLAGGED_MESSAGE, ModerationItemKind.PERSONAL_DATA],
+        ).values_list("id", flat=True)
+        for item_id in screened:
+            await services.events.publish(
+                ModerationItemAdded(str(item_id), complaint_id, str(message.id))
+            )
     if status_changed:
         await services.events.publish(ComplaintUpdated(complaint_id, company_id))
     if _is_first_company_reply(complaint, message):

@@ -51,6 +51,16 @@ class IsConsumer(_HasKind):
     kinds = (ViewerKind.CONSUMER,)
 
 
+class CanHandleEscalations(BasePermission):
+    """Lawyers and moderators: escalated dossiers and lawyers' notes."""
+
+    message = "Forbidden"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.can_handle_escalations(info.context.viewer)
+
+
 class CanSeePrivateDetails(BasePermission):
     """On fields of a Complaint (or of something holding its complaint as `complaint_model`)."""
 

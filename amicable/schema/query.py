@@ -15,6 +15,7 @@ from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.pagination import BY_NAME, NEWEST_FIRST, clamp_page_size
 from amicable.schema.context import Info
+from amicable.schema.moderation_query import ModerationQueries, moderation_node
 from amicable.schema.relay import (
     Connection,
     Edge,
@@ -62,6 +63,8 @@ async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | 
         if complaint is None or not policy.can_see_message(viewer, complaint, message):
             return None
         return MessageType(id=str(message.id), model=message, complaint_model=complaint)
+    if type_name in ("ModerationItem", "Escalation"):
+        return await moderation_node(info, type_name, node_id)
     if type_name == "User":
         if viewer.user_id != node_id and not viewer.is_moderator:
             return None
@@ -103,7 +106,7 @@ async def _ranking(
 
 
 @strawberry.type
-class Query:
+class Query(ModerationQueries):
     @strawberry.field(description="Any object by its global ID, if the viewer may see it.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         decoded = decode_global_id(id)

@@ -5,8 +5,18 @@ import strawberry
 from amicable.schema.mutations.accounts import AccountMutations
 from amicable.schema.mutations.companies import CompanyMutations
 from amicable.schema.mutations.complaints import ComplaintMutations
+from amicable.schema.mutations.data_rights import DataRightsMutations
+from amicable.schema.mutations.escalations import EscalationMutations
+from amicable.schema.mutations.moderation import ModerationMutations
 
 
 @strawberry.type
-class Mutation(AccountMutations, ComplaintMutations, CompanyMutations):
+class Mutation(
+    AccountMutations,
+    ComplaintMutations,
+    CompanyMutations,
+    ModerationMutations,
+    EscalationMutations,
+    DataRightsMutations,
+):
     pass

@@ -124,6 +124,13 @@ class ComplaintType(relay.Node):
     def feedback_comment(self) -> str:
         return self.model.feedback_comment
 
+    @strawberry.field(
+        extensions=private(CanSeePrivateDetails()),
+        description="When the consumer handed it to the legal team (members' escalation).",
+    )
+    def escalated_at(self) -> datetime | None:
+        return self.model.escalated_at
+
     @strawberry.field
     async def company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)

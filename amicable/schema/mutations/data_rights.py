@@ -1,0 +1,93 @@
+"""accountExport, accountErase, notificationsMarkRead."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import strawberry
+from strawberry.scalars import JSON
+
+from amicable.resolvers import data_rights
+from amicable.resolvers import notifications as notification_ops
+from amicable.resolvers.errors import ErrorCode, OperationFailed
+from amicable.resolvers.errors import UserError as Failure
+from amicable.schema.context import Info
+from amicable.schema.mutations._attempt import attempt
+from amicable.schema.mutations.moderation import decode_id
+from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
+from amicable.schema.types.errors import UserError
+
+
+@strawberry.type
+class AccountExportPayload:
+    data: JSON | None = strawberry.field(
+        default=None, description="Everything held about you: account, complaints, messages..."
+    )
+    errors: list[UserError]
+
+
+@strawberry.input
+class AccountEraseInput:
+    confirm: bool = strawberry.field(description="Must be true: erasure cannot be undone.")
+
+
+@strawberry.type
+class AccountErasePayload:
+    erased: bool = False
+    errors: list[UserError]
+
+
+@strawberry.input
+class NotificationsMarkReadInput:
+    ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Which ones; all when omitted."
+    )
+
+
+@strawberry.type
+class NotificationsMarkReadPayload:
+    count: int = 0
+    errors: list[UserError]
+
+
+@strawberry.type
+class DataRightsMutations:
+    @strawberry.mutation(
+        description="A copy of all your data, as JSON.",
+        extensions=requires(IsAuthenticated(), IsUser()),
+    )
+    async def account_export(self, info: Info) -> AccountExportPayload:
+        data, errors = await attempt(data_rights.export(info.context.viewer))
+        return AccountExportPayload(data=cast(JSON, data), errors=errors)
+
+    @strawberry.mutation(
+        description="Erase your account (consumers). Your complaints stay as anonymous "
+        "history so companies' scores stay true; your texts and details are removed.",
+        extensions=requires(IsAuthenticated(), IsConsumer()),
+    )
+    async def account_erase(self, info: Info, input: AccountEraseInput) -> AccountErasePayload:
+        async def run() -> bool:
+            if not input.confirm:
+                raise OperationFailed(
+                    Failure(ErrorCode.REQUIRED, "Confirm the erasure.", "confirm")
+                )
+            await data_rights.erase(info.context.services, info.context.viewer)
+            return True
+
+        erased, errors = await attempt(run())
+        return AccountErasePayload(erased=bool(erased), errors=errors)
+
+    @strawberry.mutation(extensions=requires(IsAuthenticated(), IsUser()))
+    async def notifications_mark_read(
+        self, info: Info, input: NotificationsMarkReadInput
+    ) -> NotificationsMarkReadPayload:
+        async def run() -> int:
+            ids = (
+                [decode_id(i, "UserNotification", "ids") for i in input.ids]
+                if input.ids is not None
+                else None
+            )
+            return await notification_ops.mark_read(info.context.services, info.context.viewer, ids)
+
+        count, errors = await attempt(run())
+        return NotificationsMarkReadPayload(count=count or 0, errors=errors)

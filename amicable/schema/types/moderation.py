@@ -1,0 +1,273 @@
+"""Types of moderation, escalation and notifications. Moderation items and lawyers' notes
+are reached only through moderator- or lawyer-only fields; each nested complaint or message
+still answers through the policy."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from amicable import models
+from amicable.models.mail import ModerationDecision, ModerationItemKind, ModerationItemStatus
+from amicable.models.moderation import CorrectionStatus, EscalationBasis, EscalationStatus
+from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers import escalations as escalation_ops
+from amicable.schema.context import Info
+from amicable.schema.permissions import CanHandleEscalations, private
+from amicable.schema.relay import global_id
+from amicable.schema.types.company import CompanyType
+from amicable.schema.types.complaint import ComplaintType
+from amicable.schema.types.message import MessageType
+
+for _enum in (
+    ModerationItemKind,
+    ModerationItemStatus,
+    ModerationDecision,
+    EscalationStatus,
+    EscalationBasis,
+    CorrectionStatus,
+):
+    strawberry.enum(_enum)
+
+
+@strawberry.type
+class LexiconHit:
+    category: str
+    expression: str
+    language: str
+
+
+@strawberry.type(name="ContentReport", description="One report of a published item.")
+class ContentReportType:
+    reason: str
+    contact: str = strawberry.field(description="How to reach the reporter, if given.")
+    created_at: datetime
+
+
+@strawberry.type(name="CorrectionRequest")
+class CorrectionRequestType:
+    id: strawberry.ID
+    status: CorrectionStatus
+    name: str | None = strawberry.field(description="The name asked for, if any.")
+    addresses: list[str] | None = strawberry.field(description="The complaint addresses asked for.")
+    comment: str
+    created_at: datetime
+    decided_at: datetime | None
+
+    @classmethod
+    def from_model(cls, row: models.CorrectionRequest) -> CorrectionRequestType:
+        return cls(
+            id=strawberry.ID(global_id("CorrectionRequest", row.id)),
+            status=row.status,
+            name=row.name,
+            addresses=list(row.addresses) if row.addresses is not None else None,
+            comment=row.comment,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+
+@strawberry.type(name="ModerationItem", description="Something a moderator must look at.")
+class ModerationItemType(relay.Node):
+    id: relay.NodeID[str]
+    model: strawberry.Private[models.ModerationItem]
+
+    @classmethod
+    def from_model(cls, item: models.ModerationItem) -> ModerationItemType:
+        return cls(id=str(item.id), model=item)
+
+    @strawberry.field
+    def kind(self) -> ModerationItemKind:
+        return self.model.kind
+
+    @strawberry.field
+    def status(self) -> ModerationItemStatus:
+        return self.model.status
+
+    @strawberry.field(description="Why it is here, in words.")
+    def reason(self) -> str:
+        return self.model.reason
+
+    @strawberry.field(description="The lexicon expressions found (abusive language).")
+    def lexicon_hits(self) -> list[LexiconHit]:
+        hits: list[dict[str, Any]] = list(self.model.details.get("lexicon", []))  # type: ignore[call-overload]
+        return [LexiconHit(**hit) for hit in hits]
+
+    @strawberry.field(description="Kinds of personal data masked: email, phone, iban, ...")
+    def personal_data(self) -> list[str]:
+        return [str(kind) for kind in self.model.details.get("personal_data", [])]  # type: ignore[attr-defined]
+
+    @strawberry.field(description="How many reports were grouped on this item.")
+    def report_count(self) -> int:
+        return self.model.report_count
+
+    @strawberry.field
+    async def reports(self) -> list[ContentReportType]:
+        rows = await models.ContentReport.filter(item_id=self.model.id).order_by("created_at")
+        return [
+            ContentReportType(reason=r.reason, contact=r.contact, created_at=r.created_at)
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def correction(self) -> CorrectionRequestType | None:
+        row = await models.CorrectionRequest.get_or_none(item_id=self.model.id)
+        return CorrectionRequestType.from_model(row) if row else None
+
+    @strawberry.field
+    async def complaint(self) -> ComplaintType | None:
+        if self.model.complaint_id is None:
+            return None
+        row = await models.Complaint.get_or_none(id=self.model.complaint_id)
+        return ComplaintType.from_model(row) if row else None
+
+    @strawberry.field
+    async def message(self) -> MessageType | None:
+        if self.model.message_id is None:
+            return None
+        row = await models.Message.get_or_none(id=self.model.message_id)
+        if row is None:
+            return None
+        complaint = await models.Complaint.get(id=row.complaint_id)
+        return MessageType(id=str(row.id), model=row, complaint_model=complaint)
+
+    @strawberry.field
+    async def company(self, info: Info) -> CompanyType | None:
+        if self.model.company_id is None:
+            return None
+        row = await info.context.loaders.company_by_id.load(self.model.company_id)
+        return CompanyType.from_model(row) if row else None
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.model.created_at
+
+    @strawberry.field
+    def decision(self) -> ModerationDecision | None:
+        return self.model.decision
+
+    @strawberry.field
+    def decision_reason(self) -> str:
+        return self.model.decision_reason
+
+    @strawberry.field
+    def resolved_at(self) -> datetime | None:
+        return self.model.resolved_at
+
+
+@strawberry.type(name="UserNotification", description="Something the platform told you.")
+class NotificationType(relay.Node):
+    id: relay.NodeID[str]
+    model: strawberry.Private[models.Notification]
+
+    @classmethod
+    def from_model(cls, row: models.Notification) -> NotificationType:
+        return cls(id=str(row.id), model=row)
+
+    @strawberry.field(description='e.g. "moderation.rejected", "escalation.created".')
+    def kind(self) -> str:
+        return self.model.kind
+
+    @strawberry.field
+    def text(self) -> str:
+        return self.model.text
+
+    @strawberry.field
+    async def complaint(self, info: Info) -> ComplaintType | None:
+        if self.model.complaint_id is None:
+            return None
+        row = await complaint_ops.get(info.context.viewer, complaint_id=self.model.complaint_id)
+        return ComplaintType.from_model(row) if row else None
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.model.created_at
+
+    @strawberry.field
+    def read_at(self) -> datetime | None:
+        return self.model.read_at
+
+
+@strawberry.type(name="Lawyer")
+class LawyerType:
+    id: strawberry.ID
+    full_name: str
+
+
+@strawberry.type(name="LawyerNote", description="Private to lawyers and moderators.")
+class LawyerNoteType:
+    id: strawberry.ID
+    body: str
+    author: LawyerType | None
+    created_at: datetime
+
+
+@strawberry.type(name="Escalation", description="A complaint handed to the legal team.")
+class EscalationType(relay.Node):
+    id: relay.NodeID[str]
+    model: strawberry.Private[models.Escalation]
+
+    @classmethod
+    def from_model(cls, row: models.Escalation) -> EscalationType:
+        return cls(id=str(row.id), model=row)
+
+    @strawberry.field
+    def status(self) -> EscalationStatus:
+        return self.model.status
+
+    @strawberry.field(description="Why it could be escalated.")
+    def basis(self) -> EscalationBasis:
+        return self.model.basis
+
+    @strawberry.field(description="What the consumer asked the lawyers.")
+    def request_text(self) -> str:
+        return self.model.request_text
+
+    @strawberry.field(description="The whole dossier, as the viewer may see it.")
+    async def complaint(self, info: Info) -> ComplaintType | None:
+        row = await complaint_ops.get(info.context.viewer, complaint_id=self.model.complaint_id)
+        return ComplaintType.from_model(row) if row else None
+
+    @strawberry.field
+    async def assigned_lawyer(self) -> LawyerType | None:
+        if self.model.assigned_lawyer_id is None:
+            return None
+        user = await models.User.get_or_none(id=self.model.assigned_lawyer_id)
+        return _lawyer(user) if user else None
+
+    @strawberry.field(extensions=private(CanHandleEscalations()))
+    async def notes(self, info: Info) -> list[LawyerNoteType] | None:
+        rows = await escalation_ops.notes(info.context.viewer, self.model)
+        authors = {
+            u.id: u
+            for u in await models.User.filter(id__in=[r.author_id for r in rows if r.author_id])
+        }
+        return [note_type(r, authors.get(r.author_id) if r.author_id else None) for r in rows]
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.model.created_at
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return self.model.updated_at
+
+    @strawberry.field
+    def closed_at(self) -> datetime | None:
+        return self.model.closed_at
+
+
+def _lawyer(user: models.User) -> LawyerType:
+    return LawyerType(id=strawberry.ID(global_id("User", user.id)), full_name=user.full_name)
+
+
+def note_type(note: models.LawyerNote, author: models.User | None) -> LawyerNoteType:
+    return LawyerNoteType(
+        id=strawberry.ID(str(note.id)),
+        body=note.body,
+        author=_lawyer(author) if author else None,
+        created_at=note.created_at,
+    )
