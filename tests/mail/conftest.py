@@ -80,23 +80,16 @@ async def smtp_capture() -> AsyncIterator[CaptureServer]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path, smtp_capture: CaptureServer) -> Settings:
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        secret_key="test-secret-key",
-        smtpd_bind="off",
-        public_url="http://testserver",
-        platform_name="Klachtenplatform",
-        from_address="klachten@amicable.test",
-        reply_domain="reply.amicable.test",
-        inbound_secret="test-inbound-secret",
-        smtp_url=f"smtp://127.0.0.1:{smtp_capture.port}?starttls=off",
-        smtp_timeout_seconds=5,
-        outbox_backoff_seconds=0.05,
-        outbox_backoff_max_seconds=0.2,
-        outbox_poll_seconds=0.05,
+def settings(settings: Settings, smtp_capture: CaptureServer) -> Settings:
+    """The suite's settings, with the outbox pointed at the capture server and fast retries."""
+    return settings.model_copy(
+        update={
+            "smtp_url": f"smtp://127.0.0.1:{smtp_capture.port}?starttls=off",
+            "smtp_timeout_seconds": 5,
+            "outbox_backoff_seconds": 0.05,
+            "outbox_backoff_max_seconds": 0.2,
+            "outbox_poll_seconds": 0.05,
+        }
     )
 
 
