@@ -220,6 +220,16 @@ def is_owner(viewer: Viewer, complaint: Complaint) -> bool:
     return _is_owner(viewer, complaint)
 
 
+def can_file_complaint(viewer: Viewer) -> bool:
+    """Complaints are filed by consumers (members included), in their own name."""
+    return viewer.kind is ViewerKind.CONSUMER and viewer.user_id is not None
+
+
+def can_see_account(viewer: Viewer, user_id: uuid.UUID) -> bool:
+    """An account (by `node`) is its owner's to read, and moderators'."""
+    return viewer.user_id == user_id or viewer.kind is ViewerKind.MODERATOR
+
+
 def can_manage_companies(viewer: Viewer) -> bool:
     return viewer.kind is ViewerKind.MODERATOR
 

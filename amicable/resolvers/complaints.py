@@ -19,7 +19,7 @@ from amicable.models.enums import (
 )
 from amicable.policy import (
     Viewer,
-    ViewerKind,
+    can_file_complaint,
     can_see_complaint,
     complaint_filter,
     is_owner,
@@ -73,7 +73,7 @@ class ComplaintFilter:
 
 
 async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> Complaint:
-    if viewer.kind is not ViewerKind.CONSUMER or viewer.user_id is None:
+    if not can_file_complaint(viewer) or viewer.user_id is None:
         raise Forbidden()
     settings = services.settings
     services.rate_limiter.check(

@@ -66,7 +66,7 @@ async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | 
     if type_name in ("ModerationItem", "Escalation"):
         return await moderation_node(info, type_name, node_id)
     if type_name == "User":
-        if viewer.user_id != node_id and not viewer.is_moderator:
+        if not policy.can_see_account(viewer, node_id):
             return None
         user = await account_ops.get_user(node_id)
         return UserType.from_model(user) if user else None

@@ -26,6 +26,7 @@ from amicable.policy import (
     Viewer,
     ViewerKind,
     can_find_company,
+    can_moderate,
     can_see_complaint,
     can_see_message,
 )
@@ -258,7 +259,7 @@ async def _message_if_visible(
 async def _moderation_item_if_visible(
     viewer: Viewer, event: ModerationItemAdded
 ) -> ModerationItemQueued | None:
-    if not viewer.is_moderator:
+    if not can_moderate(viewer):
         return None
     complaint = await Complaint.get_or_none(id=event.complaint_id) if event.complaint_id else None
     message = await Message.get_or_none(id=event.message_id) if event.message_id else None
