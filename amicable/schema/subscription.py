@@ -16,7 +16,7 @@ from graphql import GraphQLError
 
 from amicable.schema.context import Info
 from amicable.schema.loaders import Loaders
-from amicable.schema.relay import decode_global_id
+from amicable.schema.relay import decode_global_id, global_id
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.message import MessageType
@@ -44,7 +44,7 @@ class MessageAddedNotification:
 
 @strawberry.type(description="A new item on the moderation queue (moderators only).")
 class ModerationItemAddedNotification:
-    item_id: strawberry.ID
+    item_id: strawberry.ID = strawberry.field(description="The ModerationItem's global ID.")
     # Not `complaint`/`message`: in a union, same-named fields must agree on nullability,
     # and a queue item (a bounced address, say) may concern no complaint at all.
     related_complaint: ComplaintType | None
@@ -82,7 +82,7 @@ def _notification(item: feeds.Notification) -> Notification:
             return ComplaintCreatedNotification(complaint=complaint)
         return ComplaintUpdatedNotification(complaint=complaint)
     return ModerationItemAddedNotification(
-        item_id=strawberry.ID(item.item_id),
+        item_id=strawberry.ID(global_id("ModerationItem", uuid.UUID(item.item_id))),
         related_complaint=ComplaintType.from_model(item.complaint) if item.complaint else None,
         related_message=(
             _message(feeds.MessagePosted(item.complaint, item.message))

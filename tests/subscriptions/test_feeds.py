@@ -119,7 +119,7 @@ async def test_a_moderator_hears_of_new_queue_items(live):
         await cons.nothing()
     assert queued["data"]["notifications"] == {
         "__typename": "ModerationItemAddedNotification",
-        "itemId": item_id,
+        "itemId": gid("ModerationItem", uuid.UUID(item_id)),
         "relatedComplaint": {"id": gid("Complaint", complaint.id)},
         "relatedMessage": None,
     }
