@@ -58,6 +58,9 @@ class Settings(BaseSettings):
 
     # Mail (docs/mail.md). Outbox retries back off exponentially from the base delay.
     reply_local_part: str = "reply"
+    # Where companies write to the moderators (corrections of their data); default
+    # moderators@<reply domain>.
+    moderators_address: str | None = None
     smtp_timeout_seconds: float = 30.0
     outbox_poll_seconds: float = 2.0
     outbox_batch_size: int = 20
@@ -129,6 +132,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite://{self.data_dir / 'amicable.sqlite3'}"
+
+    @property
+    def resolved_moderators_address(self) -> str:
+        return (self.moderators_address or f"moderators@{self.reply_domain}").strip().lower()
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once and kept in the data folder.

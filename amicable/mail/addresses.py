@@ -55,6 +55,11 @@ def is_platform_inbox(settings: Settings, address: str) -> bool:
     return address in (bare, normalise(settings.from_address))
 
 
+def is_moderators_inbox(settings: Settings, address: str) -> bool:
+    """The moderators' address: companies write there to correct their data."""
+    return normalise(address) == settings.resolved_moderators_address
+
+
 def new_message_id(settings: Settings) -> str:
     # RFC 5322 section 3.6.4: globally unique, in angle brackets; our domain on the right
     # lets the loop check recognise our own mail coming back.

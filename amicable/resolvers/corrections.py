@@ -1,7 +1,8 @@
 """Company corrections: a company's agent asks to correct its name or complaint addresses,
 and a moderator accepts (the change is made) or refuses, with a reason the agent is told.
 
-Requests by mail to the moderators are not routed here yet (docs/moderation.md).
+Companies without an account write to the moderators' address instead: the mail pipeline
+hands such a mail to `request_by_mail`, and the request waits on the same queue.
 """
 
 from __future__ import annotations
@@ -112,6 +113,48 @@ async def decide(
         company=company.name,
         reason=reason,
     )
+
+
+async def request_by_mail(
+    services: Services,
+    company_id: uuid.UUID,
+    *,
+    sender: str,
+    subject: str,
+    text: str,
+    inbound_mail_id: uuid.UUID,
+) -> CorrectionRequest:
+    """A company's mail to the moderators, as a correction request. Its words are free
+    text, so nothing is applied on acceptance: the moderator makes the change with
+    companyUpdate, and accepting records that it was done."""
+    company = await Company.get(id=company_id)
+    now = services.now()
+    comment = f"By mail from {sender}: {subject}\n\n{text}".strip()[:5000]
+    async with in_transaction():
+        correction = await CorrectionRequest.create(
+            company_id=company.id, comment=comment, created_at=now
+        )
+        item = await ModerationItem.create(
+            kind=ModerationItemKind.CORRECTION_REQUEST,
+            company_id=company.id,
+            inbound_mail_id=inbound_mail_id,
+            reason=f"{company.name} asks by mail ({sender}) to correct its data.",
+            details={
+                "correction": {
+                    "id": str(correction.id),
+                    "name": None,
+                    "addresses": None,
+                    "comment": comment,
+                    "by_mail": sender,
+                }
+            },
+            created_at=now,
+        )
+        correction.item_id = item.id
+        await correction.save(update_fields=["item_id"])
+        await audit.record(None, "correction.request_by_mail", "company", company.id, sender=sender)
+    await services.events.publish(ModerationItemAdded(str(item.id)))
+    return correction
 
 
 def _check(draft: CorrectionDraft) -> list[UserError]:

@@ -6,9 +6,11 @@
     │   ├── LoopDetected        our own mail coming back
     │   ├── BounceReceived      a delivery status notification (RFC 3464)
     │   ├── AutoReplyReceived   an out-of-office or other automatic reply (RFC 3834)
+    │   ├── CorrectionReceived  a company wrote to the moderators: a correction request
     │   └── EmptyReply          nothing new once the quoted history is removed
     ├── PermanentRejection      refused; the sender's server tells the sender
     │   ├── UnknownRecipient    not one of our addresses
+    │   ├── UnknownCompany      to the moderators, from no company we know
     │   ├── Unroutable          ours, but no thread matches it
     │   ├── MessageTooLarge
     │   ├── MalformedMessage
@@ -48,6 +50,10 @@ class AutoReplyReceived(Acknowledged):
     outcome = "AUTO_REPLY"
 
 
+class CorrectionReceived(Acknowledged):
+    outcome = "CORRECTION_REQUEST"
+
+
 class EmptyReply(Acknowledged):
     outcome = "EMPTY"
 
@@ -70,6 +76,10 @@ class MessageTooLarge(PermanentRejection):
 
 class MalformedMessage(PermanentRejection):
     outcome = "MALFORMED"
+
+
+class UnknownCompany(PermanentRejection):
+    outcome = "UNKNOWN_COMPANY"
 
 
 class ThreadClosed(PermanentRejection):
@@ -120,6 +130,14 @@ def verdict_for(error: InboundRejected) -> Verdict:
     if isinstance(error, MalformedMessage):
         return Verdict(
             error.outcome, "554 5.6.0 Message could not be read", EX_DATAERR, 422, detail
+        )
+    if isinstance(error, UnknownCompany):
+        return Verdict(
+            error.outcome,
+            "550 5.7.1 The moderators take mail from the companies' own addresses only",
+            EX_DATAERR,
+            403,
+            detail,
         )
     if isinstance(error, ThreadClosed):
         return Verdict(

@@ -37,7 +37,7 @@ from amicable.models.mail import (
     ModerationItemKind,
     RecipientKind,
 )
-from amicable.resolvers import messages
+from amicable.resolvers import corrections, messages
 from amicable.resolvers.errors import OperationFailed
 from amicable.services import Services
 from amicable.subscriptions.events import ModerationItemAdded
@@ -72,6 +72,7 @@ async def receive(
         try:
             received = parse(record, raw, envelope_sender, list(envelope_recipients))
             await classify_mail(services, received)
+            await take_correction_request(services, received)
             found = await find_route(services, received)
             check_rate(services, received)
             held = await post(services, received, found)
@@ -208,6 +209,27 @@ async def _mark_address_failing(
             created_at=services.now(),
         )
     await services.events.publish(ModerationItemAdded(str(item.id), str(complaint.id)))
+
+
+async def take_correction_request(services: Services, received: Received) -> None:
+    """Mail to the moderators' address from a company's own address (or domain) becomes a
+    correction request on the queue; from anyone else it is refused."""
+    if not route.to_moderators(services.settings, received.message, received.envelope_recipients):
+        return
+    check_rate(services, received)
+    address = await route.company_for_sender(received.sender)
+    if address is None:
+        raise e.UnknownCompany(received.sender)
+    text = trim.new_text(trim.body_text(received.message))
+    await corrections.request_by_mail(
+        services,
+        address.company_id,  # type: ignore[attr-defined]
+        sender=received.sender,
+        subject=str(received.message.get("Subject", ""))[:200],
+        text=text,
+        inbound_mail_id=received.record.id,
+    )
+    raise e.CorrectionReceived(received.sender)
 
 
 async def find_route(services: Services, received: Received) -> route.Route:

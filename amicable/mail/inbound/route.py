@@ -76,6 +76,8 @@ async def recipient_known(settings: Settings, address: str) -> bool:
     """Whether the SMTP listener and the pipe accept mail for `address`."""
     if addresses.is_platform_inbox(settings, address):
         return True
+    if addresses.is_moderators_inbox(settings, address):
+        return True
     token = addresses.token_from_address(settings, address)
     return token is not None and await OutboxMail.exists(reply_token=token)
 
@@ -83,6 +85,26 @@ async def recipient_known(settings: Settings, address: str) -> bool:
 def recipients_of(message: Message, envelope_recipients: Iterable[str]) -> list[str]:
     headers = [str(value) for name in _RECIPIENT_HEADERS for value in message.get_all(name, [])]
     return [*map(addresses.normalise, envelope_recipients), *addresses.all_addresses(*headers)]
+
+
+def to_moderators(settings: Settings, message: Message, envelope_recipients: Iterable[str]) -> bool:
+    return any(
+        addresses.is_moderators_inbox(settings, address)
+        for address in recipients_of(message, envelope_recipients)
+    )
+
+
+async def company_for_sender(sender: str) -> CompanyAddress | None:
+    """The company a sender writes for: one of its complaint addresses, or an address at
+    the same (non-public) domain. None for anyone else."""
+    sender = addresses.normalise(sender)
+    exact = await CompanyAddress.filter(email=sender).order_by("created_at").first()
+    if exact is not None:
+        return exact
+    domain = addresses.domain_of(sender)
+    if not domain or domain in PUBLIC_MAIL_DOMAINS:
+        return None
+    return await CompanyAddress.filter(email__endswith=f"@{domain}").order_by("created_at").first()
 
 
 async def find_thread(
