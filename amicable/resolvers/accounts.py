@@ -178,6 +178,18 @@ async def authenticate(services: Services, credential: str) -> Viewer | None:
     )
 
 
+async def credential_still_valid(services: Services, viewer: Viewer) -> bool:
+    """Whether the token or key a long-lived connection authenticated with still holds:
+    not revoked (signed out, account erased), not expired, its key not withdrawn."""
+    if viewer.token_id is not None:
+        return await AccessToken.exists(
+            id=viewer.token_id, revoked_at__isnull=True, expires_at__gt=services.now()
+        )
+    if viewer.api_key_id is not None:
+        return await ApiKey.exists(id=viewer.api_key_id, revoked_at__isnull=True)
+    return True  # anonymous: nothing to withdraw
+
+
 async def get_user(user_id: uuid.UUID) -> User | None:
     return await User.get_or_none(id=user_id)
 

@@ -21,6 +21,8 @@ class Context:
     auth_failed: bool = False
     client_key: str = "unknown"
     loaders: Loaders = field(init=False)
+    # When a websocket last confirmed its credential still holds (monotonic seconds).
+    credential_checked_at: float = 0.0
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.viewer)

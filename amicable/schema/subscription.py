@@ -7,6 +7,7 @@ for an earlier event (when the viewer may have been allowed to see it) is reused
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated, TypeVar
@@ -14,6 +15,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from amicable.resolvers import accounts as account_ops
 from amicable.schema.context import Info
 from amicable.schema.loaders import Loaders
 from amicable.schema.relay import decode_global_id, global_id
@@ -93,10 +95,11 @@ def _notification(item: feeds.Notification) -> Notification:
 
 
 async def _deliver(info: Info, source: AsyncIterator[T]) -> AsyncIterator[T]:
-    """Each event with fresh loaders; a subscriber dropped for falling behind ends with an
-    error that tells the client to subscribe again."""
+    """Each event with fresh loaders, to a viewer whose credential still holds; a subscriber
+    dropped for falling behind ends with an error that tells the client to subscribe again."""
     try:
         async for item in source:
+            await _check_credential(info)
             info.context.loaders = Loaders(info.context.viewer)
             yield item
     except SubscriberOverflowed:
@@ -106,6 +109,18 @@ async def _deliver(info: Info, source: AsyncIterator[T]) -> AsyncIterator[T]:
         ) from None
     finally:
         await _close(source)
+
+
+async def _check_credential(info: Info) -> None:
+    """A websocket outlives its token: signing out or erasing the account ends its
+    subscriptions at the next event, once the last check is older than the setting."""
+    context = info.context
+    now = time.monotonic()
+    if now - context.credential_checked_at < context.services.settings.websocket_recheck_seconds:
+        return
+    if not await account_ops.credential_still_valid(context.services, context.viewer):
+        raise GraphQLError("Unauthenticated", extensions={"code": "UNAUTHENTICATED"})
+    context.credential_checked_at = now
 
 
 async def _close(source: AsyncIterator[object]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,7 @@ class GraphQLView(GraphQL[Context, None]):
             context.viewer = viewer
             context.auth_failed = False
             context.loaders = Loaders(viewer)
+            context.credential_checked_at = time.monotonic()
         elif context.auth_failed:
             raise ConnectionRejectionError(_UNAUTHENTICATED)
         return UNSET
