@@ -230,6 +230,11 @@ def can_see_account(viewer: Viewer, user_id: uuid.UUID) -> bool:
     return viewer.user_id == user_id or viewer.kind is ViewerKind.MODERATOR
 
 
+def page_size_cap(viewer: Viewer, default_cap: int, partner_cap: int) -> int:
+    """Partners read in bulk (rankings, lists for their dashboards) at a higher cap."""
+    return partner_cap if viewer.kind is ViewerKind.PARTNER else default_cap
+
+
 def can_manage_companies(viewer: Viewer) -> bool:
     return viewer.kind is ViewerKind.MODERATOR
 

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     max_request_bytes: int = 200_000
     page_size_default: int = 20
     page_size_max: int = 100
+    # Partners' dashboards page through rankings and lists in bulk.
+    partner_page_size_max: int = 500
     graphiql: bool = False
 
     # Rate limits: attempts per window, per client address (login, registration) or per

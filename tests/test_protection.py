@@ -63,3 +63,24 @@ async def test_malformed_ids_answer_like_missing_ones(gql: GraphQLClient):
 async def test_health(gql: GraphQLClient):
     response = await gql.http.get("/healthz")
     assert response.json() == {"status": "ok"}
+
+
+async def test_partners_page_in_bulk_others_are_capped(gql: GraphQLClient, services):
+    from amicable.models.enums import Role
+    from amicable.resolvers import accounts
+    from tests.factories import make_company, make_complaint, make_user
+
+    services.settings.page_size_max = 3
+    services.settings.partner_page_size_max = 5
+    services.settings.rate_limit_complaint_create = 100
+    moderator = await make_user(services, Role.MODERATOR)
+    company = await make_company(moderator.viewer)
+    consumer = await make_user(services)
+    for _ in range(6):
+        await make_complaint(services, consumer, company)
+    _, key = await accounts.create_api_key(moderator.viewer, partner_name="Dashboards")
+    query = "{ complaints(first: 50) { totalCount edges { node { id } } } }"
+    anonymous = (await gql.data(query))["complaints"]
+    partner = (await GraphQLClient(gql.http, key).data(query))["complaints"]
+    assert (anonymous["totalCount"], len(anonymous["edges"])) == (6, 3)
+    assert (partner["totalCount"], len(partner["edges"])) == (6, 5)

@@ -12,8 +12,9 @@ from amicable.models.moderation import EscalationStatus
 from amicable.resolvers import escalations as escalation_ops
 from amicable.resolvers import moderation as moderation_ops
 from amicable.resolvers import notifications as notification_ops
-from amicable.resolvers.pagination import NEWEST_FIRST, OLDEST_FIRST, clamp_page_size
+from amicable.resolvers.pagination import NEWEST_FIRST, OLDEST_FIRST
 from amicable.schema.context import Info
+from amicable.schema.paging import page_size
 from amicable.schema.permissions import (
     CanHandleEscalations,
     IsAuthenticated,
@@ -34,11 +35,6 @@ async def moderation_node(info: Info, type_name: str, node_id: uuid.UUID) -> rel
         return ModerationItemType.from_model(item) if item else None
     escalation = await escalation_ops.get(viewer, node_id)
     return EscalationType.from_model(escalation) if escalation else None
-
-
-def _page_size(info: Info, first: int | None) -> int:
-    settings = info.context.services.settings
-    return clamp_page_size(first, settings.page_size_default, settings.page_size_max)
 
 
 @strawberry.type
@@ -63,7 +59,7 @@ class ModerationQueries:
             # An unknown complaint matches nothing, as one without items would.
             filters.complaint_id = decoded[1] if decoded else uuid.UUID(int=0)
         page = await moderation_ops.queue(
-            info.context.viewer, filters, first=_page_size(info, first), after=after
+            info.context.viewer, filters, first=page_size(info, first), after=after
         )
         return connection_from_page(page, OLDEST_FIRST, ModerationItemType.from_model)
 
@@ -83,7 +79,7 @@ class ModerationQueries:
             info.context.viewer,
             statuses=status,
             assigned_to_me=assigned_to_me,
-            first=_page_size(info, first),
+            first=page_size(info, first),
             after=after,
         )
         return connection_from_page(page, NEWEST_FIRST, EscalationType.from_model)
@@ -101,6 +97,6 @@ class ModerationQueries:
         after: str | None = None,
     ) -> Connection[NotificationType]:
         page = await notification_ops.list_for(
-            info.context.viewer, unread_only=unread_only, first=_page_size(info, first), after=after
+            info.context.viewer, unread_only=unread_only, first=page_size(info, first), after=after
         )
         return connection_from_page(page, NEWEST_FIRST, NotificationType.from_model)

@@ -13,9 +13,10 @@ from amicable.resolvers import accounts as account_ops
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.pagination import BY_NAME, NEWEST_FIRST, clamp_page_size
+from amicable.resolvers.pagination import BY_NAME, NEWEST_FIRST
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
+from amicable.schema.paging import page_size
 from amicable.schema.relay import (
     Connection,
     Edge,
@@ -36,11 +37,6 @@ class ComplaintFilter:
     company: strawberry.ID | None = strawberry.field(default=None, description="A Company ID.")
     status: list[ComplaintStatus] | None = None
     text: str | None = strawberry.field(default=None, description="Words in title or description.")
-
-
-def _page_size(info: Info, first: int | None) -> int:
-    settings = info.context.services.settings
-    return clamp_page_size(first, settings.page_size_default, settings.page_size_max)
 
 
 async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | None:
@@ -86,7 +82,7 @@ async def _ranking(
         text=search,
         category=category,
         min_complaints=min_complaints,
-        first=_page_size(info, first),
+        first=page_size(info, first),
         after=after,
     )
     edges = [
@@ -154,7 +150,7 @@ class Query(ModerationQueries):
                 # An unknown company matches nothing, as a company without complaints would.
                 filters.company_id = decoded[1] if decoded else uuid.UUID(int=0)
         page = await complaint_ops.search(
-            info.context.viewer, filters, first=_page_size(info, first), after=after
+            info.context.viewer, filters, first=page_size(info, first), after=after
         )
         return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)
 
@@ -182,6 +178,6 @@ class Query(ModerationQueries):
         if order_by is CompanyOrder.SCORE or category or min_complaints:
             return await _ranking(info, search, first, after, category, min_complaints or 0)
         page = await company_ops.search(
-            info.context.viewer, text=search, first=_page_size(info, first), after=after
+            info.context.viewer, text=search, first=page_size(info, first), after=after
         )
         return connection_from_page(page, BY_NAME, CompanyType.from_model)

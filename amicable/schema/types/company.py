@@ -10,8 +10,9 @@ from strawberry import relay
 from amicable import models, policy
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.pagination import NEWEST_FIRST, clamp_page_size
+from amicable.resolvers.pagination import NEWEST_FIRST
 from amicable.schema.context import Info
+from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeeCompanyContacts, private
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.enums import ComplaintStatus, Language
@@ -75,11 +76,10 @@ class CompanyType(relay.Node):
     ) -> Connection[Annotated[ComplaintType, strawberry.lazy("amicable.schema.types.complaint")]]:
         from amicable.schema.types.complaint import ComplaintType
 
-        settings = info.context.services.settings
         page = await complaint_ops.search(
             info.context.viewer,
             complaint_ops.ComplaintFilter(company_id=self.model.id, statuses=status),
-            first=clamp_page_size(first, settings.page_size_default, settings.page_size_max),
+            first=page_size(info, first),
             after=after,
         )
         return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)

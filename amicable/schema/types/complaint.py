@@ -14,8 +14,9 @@ from strawberry import relay
 
 from amicable import models, policy
 from amicable.resolvers import messages as message_ops
-from amicable.resolvers.pagination import OLDEST_FIRST, clamp_page_size
+from amicable.resolvers.pagination import OLDEST_FIRST
 from amicable.schema.context import Info
+from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.company import CompanyType
@@ -153,11 +154,10 @@ class ComplaintType(relay.Node):
     async def messages(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[MessageType]:
-        settings = info.context.services.settings
         page = await message_ops.thread(
             info.context.viewer,
             self.model,
-            first=clamp_page_size(first, 50, settings.page_size_max),
+            first=page_size(info, first, default=50),
             after=after,
         )
         return connection_from_page(
