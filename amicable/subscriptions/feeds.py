@@ -195,6 +195,12 @@ class _Snapshots:
 _SNAPSHOTS = _Snapshots()
 
 
+def _done(value: Any) -> asyncio.Future[Any]:
+    future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    future.set_result(value)
+    return future
+
+
 class EventRows:
     """What one delivered event names, loaded at most once per process."""
 
@@ -220,12 +226,18 @@ class EventRows:
 
 async def _events(subscriber: Subscriber) -> AsyncIterator[tuple[Event, EventRows]]:
     async for raw in subscriber:
-        try:
-            event = event_from_json(raw.message)
-        except UnknownEvent:
-            log.warning("skipped an event this version cannot read on %s", raw.channel)
-            continue
-        yield event, EventRows(_SNAPSHOTS.loads_for(raw))
+        loads = _SNAPSHOTS.loads_for(raw)
+        # Parsed once per process too; an unreadable event is remembered as None.
+        if "event" not in loads:
+            try:
+                parsed: Event | None = event_from_json(raw.message)
+            except UnknownEvent:
+                log.warning("skipped an event this version cannot read on %s", raw.channel)
+                parsed = None
+            loads["event"] = _done(parsed)
+        event = loads["event"].result()
+        if event is not None:
+            yield event, EventRows(loads)
 
 
 async def _visible_complaint(viewer: Viewer, complaint_id: uuid.UUID) -> Complaint:
