@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     # told to subscribe again), and the graphql-ws keep-alive interval.
     broadcast_queue_size: int = Field(default=100, ge=1)
     websocket_keep_alive_seconds: float = Field(default=15.0, gt=0)
+    websocket_compression: bool = False
     # How stale a websocket's credential check may be: a token revoked (sign-out, erasure)
     # stops its subscriptions at the next event after this many seconds.
     websocket_recheck_seconds: float = Field(default=30.0, ge=0)

@@ -211,15 +211,19 @@ async def main(
             await asyncio.sleep(1)
             rss_idle = sum(_rss_kb(process.pid) for _, process in servers)
             latencies: list[float] = []
+            per_round: list[float] = []
             for round_number in range(rounds):
                 sent = time.perf_counter()
                 await reply(f"Antwoord {round_number}")
                 delivered = await _wait_for(subscribers, round_number + 2, 120)
-                latencies += [
+                this_round = sorted(
                     (s.arrivals[round_number + 1] - sent) * 1000
                     for s in subscribers
                     if len(s.arrivals) > round_number + 1
-                ]
+                )
+                latencies += this_round
+                if this_round:
+                    per_round.append(round(this_round[int(len(this_round) * 0.99) - 1], 1))
                 if not delivered:
                     break
                 await asyncio.sleep(0.5)
@@ -245,6 +249,7 @@ async def main(
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
         "latency_ms_p99": round(p99, 1) if p99 is not None else None,
         "latency_ms_max": round(latencies[-1], 1) if latencies else None,
+        "latency_ms_p99_per_round": per_round,
         "server_rss_kb_before": rss_before,
         "server_rss_kb_with_idle_subscriptions": rss_idle,
         "kb_per_idle_subscription": round(per_subscription_kb, 1),
