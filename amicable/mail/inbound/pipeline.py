@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -132,11 +133,37 @@ async def store_raw(
         raise e.DuplicateMessage(key) from error
 
 
+class _ReadOnlyMessage(EmailMessage):
+    """An inbound message whose headers are parsed once each. The modern policy builds a
+    structured header object on every `get`; classification and routing ask for the same
+    few headers many times, and that was the pipeline's largest cost. Inbound mail is never
+    modified, so the cache cannot go stale."""
+
+    def get(self, name: str, failobj: object = None) -> Any:
+        cache: dict[tuple[str, str], Any] = self.__dict__.setdefault("_header_cache", {})
+        key = ("get", name.lower())
+        if key not in cache:
+            cache[key] = super().get(name, _MISSING)
+        found = cache[key]
+        return failobj if found is _MISSING else found
+
+    def get_all(self, name: str, failobj: object = None) -> Any:
+        cache: dict[tuple[str, str], Any] = self.__dict__.setdefault("_header_cache", {})
+        key = ("all", name.lower())
+        if key not in cache:
+            cache[key] = super().get_all(name, _MISSING)
+        found = cache[key]
+        return failobj if found is _MISSING else found
+
+
+_MISSING = object()
+
+
 def parse(
     record: InboundMail, raw: bytes, envelope_sender: str, envelope_recipients: list[str]
 ) -> Received:
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        message = BytesParser(_class=_ReadOnlyMessage, policy=policy.default).parsebytes(raw)
         assert isinstance(message, EmailMessage)
         sender = addresses.sender_address(str(message.get("From", "")))
         message.get_body()  # walks the MIME tree: a broken one fails here, not later
