@@ -16,9 +16,10 @@ import logging
 from typing import Any
 
 import asyncpg
-from broadcaster import BroadcastBackend, Event
+from broadcaster import Event
 
 from amicable.subscriptions.backends import Backoff
+from amicable.subscriptions.backends.reconnecting import ReconnectingBackend
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,12 @@ HEALTH_CHECK_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 5.0
 
 
-class PostgresBackend(BroadcastBackend):
+class PostgresBackend(ReconnectingBackend):
+    task_name = "amicable-postgres-listener"
+    start_timeout_seconds = CONNECT_TIMEOUT_SECONDS
+
     def __init__(self, url: str) -> None:
+        super().__init__()
         self._dsn = url.replace("postgres://", "postgresql://", 1)
         self._channels: set[str] = set()
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
@@ -38,23 +43,9 @@ class PostgresBackend(BroadcastBackend):
         # health probe take turns.
         self._listen_lock = asyncio.Lock()
         self._lost = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._closing = False
-        self.connected = asyncio.Event()
-        self.reconnections = 0
-
-    async def connect(self) -> None:
-        self._closing = False
-        self._task = asyncio.create_task(self._run(), name="amicable-postgres-listener")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.connected.wait(), CONNECT_TIMEOUT_SECONDS)
 
     async def disconnect(self) -> None:
-        self._closing = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._stop_task()
         for conn in (self._listen_conn, self._publish_conn):
             if conn is not None:
                 with contextlib.suppress(Exception):

@@ -19,7 +19,7 @@ import contextlib
 import logging
 from typing import Any
 
-from broadcaster import BroadcastBackend, Event
+from broadcaster import Event
 from redis import asyncio as aioredis
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from amicable.subscriptions.backends import Backoff
+from amicable.subscriptions.backends.reconnecting import ReconnectingBackend
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +39,12 @@ CONFIRM_TIMEOUT_SECONDS = 5.0
 HEALTH_CHECK_SECONDS = 10.0
 
 
-class RedisBackend(BroadcastBackend):
+class RedisBackend(ReconnectingBackend):
+    task_name = "amicable-redis-subscriber"
+    start_timeout_seconds = CONFIRM_TIMEOUT_SECONDS
+
     def __init__(self, url: str) -> None:
+        super().__init__()
         self._url = url
         # RESP2 on the subscriber connection: with RESP3 (redis-py 8's default) subscribe-mode
         # replies arrive as push messages that `read_response` hands to a callback instead
@@ -50,26 +55,9 @@ class RedisBackend(BroadcastBackend):
         self._confirmations: dict[str, list[asyncio.Future[None]]] = {}
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._conn: AbstractConnection | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._closing = False
-        # Set whenever a connection is up and every wanted channel has been (re)subscribed;
-        # tests and health checks can wait on it.
-        self.connected = asyncio.Event()
-        self.reconnections = 0
-
-    async def connect(self) -> None:
-        self._closing = False
-        self._task = asyncio.create_task(self._run(), name="amicable-redis-subscriber")
-        # Not fatal when Redis is down at start: the loop keeps trying in the background.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.connected.wait(), CONFIRM_TIMEOUT_SECONDS)
 
     async def disconnect(self) -> None:
-        self._closing = True
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._stop_task()
         await self._drop_connection()
         await self._publisher.aclose()
         await self._subscriber_pool.disconnect()
