@@ -6,12 +6,9 @@ import strawberry
 
 from amicable import models
 from amicable.resolvers import companies as company_ops
-from amicable.resolvers.errors import ErrorCode, OperationFailed
-from amicable.resolvers.errors import UserError as Failure
 from amicable.schema.context import Info
-from amicable.schema.mutations._attempt import attempt
+from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsModerator, requires
-from amicable.schema.relay import decode_global_id
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.enums import Language
 from amicable.schema.types.errors import UserError
@@ -67,11 +64,6 @@ class CompanyMutations:
     @strawberry.mutation(extensions=requires(IsAuthenticated(), IsModerator()))
     async def company_update(self, info: Info, input: CompanyUpdateInput) -> CompanyPayload:
         async def run() -> models.Company:
-            decoded = decode_global_id(input.company_id, "Company")
-            if decoded is None:
-                raise OperationFailed(
-                    Failure(ErrorCode.NOT_FOUND, "Company not found.", "companyId")
-                )
             changes = company_ops.CompanyChanges(
                 name=input.name,
                 slug=input.slug,
@@ -81,7 +73,9 @@ class CompanyMutations:
                 contact_person=input.contact_person,
                 listed=input.listed,
             )
-            return await company_ops.update(info.context.viewer, decoded[1], changes)
+            return await company_ops.update(
+                info.context.viewer, decode_id(input.company_id, "Company", "companyId"), changes
+            )
 
         company, errors = await attempt(run())
         if company is None:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from amicable import models
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
-from amicable.resolvers.errors import ErrorCode, OperationFailed
-from amicable.resolvers.errors import UserError as Failure
 from amicable.schema.context import Info
-from amicable.schema.mutations._attempt import attempt
+from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
-from amicable.schema.relay import decode_global_id
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import Outcome, Visibility
 from amicable.schema.types.errors import UserError
@@ -75,22 +70,6 @@ class MessagePostPayload:
     errors: list[UserError]
 
 
-def _complaint_id(value: strawberry.ID) -> uuid.UUID:
-    decoded = decode_global_id(value, "Complaint")
-    if decoded is None:
-        raise OperationFailed(Failure(ErrorCode.NOT_FOUND, "Complaint not found.", "complaintId"))
-    return decoded[1]
-
-
-def _company_id(value: strawberry.ID | None) -> uuid.UUID | None:
-    if value is None:
-        return None
-    decoded = decode_global_id(value, "Company")
-    if decoded is None:
-        raise OperationFailed(Failure(ErrorCode.NOT_FOUND, "Company not found.", "companyId"))
-    return decoded[1]
-
-
 def _payload(complaint: models.Complaint | None, errors: list[UserError]) -> ComplaintPayload:
     if complaint is None:
         return ComplaintPayload(errors=errors)
@@ -112,7 +91,11 @@ class ComplaintMutations:
                 desired_solution=input.desired_solution,
                 category=input.category,
                 visibility=input.visibility,
-                company_id=_company_id(input.company_id),
+                company_id=(
+                    decode_id(input.company_id, "Company", "companyId")
+                    if input.company_id is not None
+                    else None
+                ),
                 company_name=input.company_name,
                 company_email=input.company_email,
                 customer_reference=details.customer_reference,
@@ -133,7 +116,7 @@ class ComplaintMutations:
             return await complaint_ops.close(
                 info.context.services,
                 info.context.viewer,
-                _complaint_id(input.complaint_id),
+                decode_id(input.complaint_id, "Complaint", "complaintId"),
                 input.outcome,
                 input.comment,
             )
@@ -152,7 +135,7 @@ class ComplaintMutations:
             return await complaint_ops.set_visibility(
                 info.context.services,
                 info.context.viewer,
-                _complaint_id(input.complaint_id),
+                decode_id(input.complaint_id, "Complaint", "complaintId"),
                 input.visibility,
             )
 
@@ -168,7 +151,7 @@ class ComplaintMutations:
             return await message_ops.post(
                 info.context.services,
                 info.context.viewer,
-                _complaint_id(input.complaint_id),
+                decode_id(input.complaint_id, "Complaint", "complaintId"),
                 input.body,
             )
 

@@ -12,8 +12,7 @@ from amicable.resolvers import notifications as notification_ops
 from amicable.resolvers.errors import ErrorCode, OperationFailed
 from amicable.resolvers.errors import UserError as Failure
 from amicable.schema.context import Info
-from amicable.schema.mutations._attempt import attempt
-from amicable.schema.mutations.moderation import decode_id
+from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
 from amicable.schema.types.errors import UserError
 

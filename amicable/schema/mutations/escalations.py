@@ -8,8 +8,7 @@ from amicable import models
 from amicable.models.moderation import EscalationStatus
 from amicable.resolvers import escalations as escalation_ops
 from amicable.schema.context import Info
-from amicable.schema.mutations._attempt import attempt
-from amicable.schema.mutations.moderation import decode_id
+from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import CanHandleEscalations, IsAuthenticated, IsUser, requires
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.errors import UserError

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import strawberry
 
 from amicable import models
@@ -12,24 +10,13 @@ from amicable.resolvers import corrections as correction_ops
 from amicable.resolvers import merge as merge_ops
 from amicable.resolvers import moderation as moderation_ops
 from amicable.resolvers import reports as report_ops
-from amicable.resolvers.errors import not_found
 from amicable.schema.context import Info
-from amicable.schema.mutations._attempt import attempt
+from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.mutations.companies import CompanyPayload
 from amicable.schema.permissions import IsAuthenticated, IsModerator, IsUser, requires
-from amicable.schema.relay import decode_global_id
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.errors import UserError
 from amicable.schema.types.moderation import CorrectionRequestType, ModerationItemType
-
-
-def decode_id(value: strawberry.ID | None, type_name: str, field: str) -> uuid.UUID:
-    """The UUID in a global ID of the expected type; NOT_FOUND for anything else, exactly
-    as for a thing that does not exist."""
-    decoded = decode_global_id(value, type_name) if value is not None else None
-    if decoded is None:
-        raise not_found(type_name, field)
-    return decoded[1]
 
 
 @strawberry.input
