@@ -24,8 +24,8 @@ from tortoise import Tortoise
 from amicable.db import close_db, open_db
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
-from amicable.mail.outbox import OutboxWorker
-from amicable.mail.sender import transport_for
+from amicable.mail.outbound.outbox import OutboxWorker
+from amicable.mail.outbound.sender import transport_for
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
 from amicable.schema.view import GraphQLView

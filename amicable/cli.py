@@ -130,8 +130,8 @@ def _services(settings: Settings) -> Any:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from amicable.mail.outbox import OutboxWorker
-    from amicable.mail.sender import transport_for
+    from amicable.mail.outbound.outbox import OutboxWorker
+    from amicable.mail.outbound.sender import transport_for
 
     settings = Settings()
 
@@ -256,10 +256,10 @@ def _schema_print(args: argparse.Namespace) -> int:
 
 
 def _users_create(args: argparse.Namespace) -> int:
+    from amicable.infra.errors import OperationFailed
     from amicable.models import Company
     from amicable.models.enums import Language, Role
     from amicable.resolvers import accounts
-    from amicable.resolvers.errors import OperationFailed
 
     password = args.password or _read_password()
 

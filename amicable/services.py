@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from amicable.resolvers.ratelimit import RateLimiter
+from amicable.infra.clock import utc_now
+from amicable.infra.ratelimit import RateLimiter
 from amicable.screening import Lexicon
 from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.errors import ErrorCode, OperationFailed, UserError
 
 M = TypeVar("M", bound=Model)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.errors import ErrorCode, OperationFailed, UserError
 
 
 class RateLimiter:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from amicable.resolvers.errors import ErrorCode, UserError
+from amicable.infra.errors import ErrorCode, UserError
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is proven by
 # mail, not by a regular expression.

@@ -3,13 +3,14 @@
 from amicable.models.audit import AuditEntry
 from amicable.models.company import Company, CompanyAddress
 from amicable.models.complaint import Attachment, Complaint, Message
-from amicable.models.mail import InboundMail, ModerationItem, OutboxMail
+from amicable.models.mail import InboundMail, OutboxMail
 from amicable.models.moderation import (
     CompanySlugRedirect,
     ContentReport,
     CorrectionRequest,
     Escalation,
     LawyerNote,
+    ModerationItem,
     Notification,
 )
 from amicable.models.score import (

@@ -1,5 +1,7 @@
-"""The mail aggregate: the outbox of mail to send, the record of mail received, and the
-pending items moderators act on (held replies, bounced company addresses).
+"""The mail aggregate: the outbox of mail to send and the record of mail received.
+
+The moderation queue's items live in `amicable.models.moderation`; their names are
+re-exported here because the early migrations import them from this module.
 
 No class docstrings on these models: Tortoise turns them into SQL table comments.
 """
@@ -13,10 +15,15 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from amicable.models.moderation import (
+    ModerationDecision,
+    ModerationItem,
+    ModerationItemKind,
+    ModerationItemStatus,
+)
+
 if TYPE_CHECKING:
-    from amicable.models.company import Company
     from amicable.models.complaint import Complaint, Message
-    from amicable.models.user import User
 
 
 class OutboxKind(StrEnum):
@@ -43,29 +50,6 @@ class InboundDoor(StrEnum):
     SMTP = "SMTP"
     PIPE = "PIPE"
     HTTP = "HTTP"
-
-
-class ModerationItemKind(StrEnum):
-    HELD_REPLY = "HELD_REPLY"  # a mailed reply whose sender we could not verify
-    COMPANY_ADDRESS_FAILING = "COMPANY_ADDRESS_FAILING"  # fix this company's address
-    FLAGGED_COMPLAINT = "FLAGGED_COMPLAINT"  # lexicon hits: the complaint waits unpublished
-    FLAGGED_MESSAGE = "FLAGGED_MESSAGE"  # lexicon hits: the message waits unpublished
-    PERSONAL_DATA = "PERSONAL_DATA"  # published with personal data masked; to review
-    CONTENT_REPORT = "CONTENT_REPORT"  # someone reported a published item (grouped)
-    CORRECTION_REQUEST = "CORRECTION_REQUEST"  # a company asks to correct its data
-
-
-class ModerationDecision(StrEnum):
-    # About the content: it goes out as written, it is taken down, or its public text is
-    # replaced. On a correction request: accepted or refused.
-    APPROVE = "APPROVE"
-    REJECT = "REJECT"
-    REDACT = "REDACT"
-
-
-class ModerationItemStatus(StrEnum):
-    OPEN = "OPEN"
-    DONE = "DONE"
 
 
 # One mail to send. The whole message is rendered when it is queued (in the transaction
@@ -134,47 +118,15 @@ class InboundMail(Model):
         indexes = (("complaint_id", "received_at"),)
 
 
-# Something a moderator must look at. Issue 6 builds the moderation queue on this.
-class ModerationItem(Model):
-    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
-    kind = fields.CharEnumField(ModerationItemKind, max_length=32)
-    status = fields.CharEnumField(
-        ModerationItemStatus, max_length=8, default=ModerationItemStatus.OPEN
-    )
-    complaint: fields.ForeignKeyNullableRelation[Complaint] = fields.ForeignKeyField(
-        "amicable.Complaint", related_name="moderation_items", null=True, on_delete=fields.CASCADE
-    )
-    complaint_id: uuid.UUID | None
-    company: fields.ForeignKeyNullableRelation[Company] = fields.ForeignKeyField(
-        "amicable.Company", related_name="moderation_items", null=True, on_delete=fields.CASCADE
-    )
-    company_id: uuid.UUID | None
-    message: fields.ForeignKeyNullableRelation[Message] = fields.ForeignKeyField(
-        "amicable.Message", related_name="moderation_items", null=True, on_delete=fields.CASCADE
-    )
-    message_id: uuid.UUID | None
-    inbound_mail: fields.ForeignKeyNullableRelation[InboundMail] = fields.ForeignKeyField(
-        "amicable.InboundMail",
-        related_name="moderation_items",
-        null=True,
-        on_delete=fields.SET_NULL,
-    )
-    inbound_mail_id: uuid.UUID | None
-    reason = fields.TextField(default="")
-    # Why it is here, for the queue: {"lexicon": [{category, expression, language}],
-    # "personal_data": [kinds], "correction": {...}}.
-    details: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
-    # Reports of one item are grouped on one open item; this counts them.
-    report_count = fields.IntField(default=0)
-    decision = fields.CharEnumField(ModerationDecision, max_length=8, null=True)
-    decision_reason = fields.TextField(default="")
-    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "amicable.User", related_name="moderation_decisions", null=True, on_delete=fields.SET_NULL
-    )
-    decided_by_id: uuid.UUID | None
-    created_at = fields.DatetimeField()
-    resolved_at = fields.DatetimeField(null=True)
-
-    class Meta:
-        table = "moderation_item"
-        indexes = (("status", "created_at"), ("complaint_id", "status"))
+__all__ = [
+    "InboundDoor",
+    "InboundMail",
+    "ModerationDecision",
+    "ModerationItem",
+    "ModerationItemKind",
+    "ModerationItemStatus",
+    "OutboxKind",
+    "OutboxMail",
+    "OutboxStatus",
+    "RecipientKind",
+]

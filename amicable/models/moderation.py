@@ -1,5 +1,7 @@
-"""Moderation's own records: notifications to users, content reports, escalations to the
-legal team with lawyers' notes, company correction requests, and old company slugs.
+"""Moderation's own records: the queue's items (held replies, flagged content, failing
+company addresses, reports, correction requests), notifications to users, content reports,
+escalations to the legal team with lawyers' notes, company correction requests, and old
+company slugs.
 
 No class docstrings on these models: Tortoise turns them into SQL table comments.
 """
@@ -16,8 +18,31 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from amicable.models.company import Company
     from amicable.models.complaint import Complaint, Message
-    from amicable.models.mail import ModerationItem
+    from amicable.models.mail import InboundMail
     from amicable.models.user import User
+
+
+class ModerationItemKind(StrEnum):
+    HELD_REPLY = "HELD_REPLY"  # a mailed reply whose sender we could not verify
+    COMPANY_ADDRESS_FAILING = "COMPANY_ADDRESS_FAILING"  # fix this company's address
+    FLAGGED_COMPLAINT = "FLAGGED_COMPLAINT"  # lexicon hits: the complaint waits unpublished
+    FLAGGED_MESSAGE = "FLAGGED_MESSAGE"  # lexicon hits: the message waits unpublished
+    PERSONAL_DATA = "PERSONAL_DATA"  # published with personal data masked; to review
+    CONTENT_REPORT = "CONTENT_REPORT"  # someone reported a published item (grouped)
+    CORRECTION_REQUEST = "CORRECTION_REQUEST"  # a company asks to correct its data
+
+
+class ModerationDecision(StrEnum):
+    # About the content: it goes out as written, it is taken down, or its public text is
+    # replaced. On a correction request: accepted or refused.
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+    REDACT = "REDACT"
+
+
+class ModerationItemStatus(StrEnum):
+    OPEN = "OPEN"
+    DONE = "DONE"
 
 
 class EscalationStatus(StrEnum):
@@ -36,6 +61,52 @@ class CorrectionStatus(StrEnum):
     OPEN = "OPEN"
     ACCEPTED = "ACCEPTED"
     REFUSED = "REFUSED"
+
+
+# Something a moderator must look at.
+class ModerationItem(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    kind = fields.CharEnumField(ModerationItemKind, max_length=32)
+    status = fields.CharEnumField(
+        ModerationItemStatus, max_length=8, default=ModerationItemStatus.OPEN
+    )
+    complaint: fields.ForeignKeyNullableRelation[Complaint] = fields.ForeignKeyField(
+        "amicable.Complaint", related_name="moderation_items", null=True, on_delete=fields.CASCADE
+    )
+    complaint_id: uuid.UUID | None
+    company: fields.ForeignKeyNullableRelation[Company] = fields.ForeignKeyField(
+        "amicable.Company", related_name="moderation_items", null=True, on_delete=fields.CASCADE
+    )
+    company_id: uuid.UUID | None
+    message: fields.ForeignKeyNullableRelation[Message] = fields.ForeignKeyField(
+        "amicable.Message", related_name="moderation_items", null=True, on_delete=fields.CASCADE
+    )
+    message_id: uuid.UUID | None
+    inbound_mail: fields.ForeignKeyNullableRelation[InboundMail] = fields.ForeignKeyField(
+        "amicable.InboundMail",
+        related_name="moderation_items",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    inbound_mail_id: uuid.UUID | None
+    reason = fields.TextField(default="")
+    # Why it is here, for the queue: {"lexicon": [{category, expression, language}],
+    # "personal_data": [kinds], "correction": {...}}.
+    details: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+    # Reports of one item are grouped on one open item; this counts them.
+    report_count = fields.IntField(default=0)
+    decision = fields.CharEnumField(ModerationDecision, max_length=8, null=True)
+    decision_reason = fields.TextField(default="")
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "amicable.User", related_name="moderation_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: uuid.UUID | None
+    created_at = fields.DatetimeField()
+    resolved_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "moderation_item"
+        indexes = (("status", "created_at"), ("complaint_id", "status"))
 
 
 # Something a user is told (a statement of reasons, an escalation's progress); kept so the

@@ -11,18 +11,18 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from amicable import security
-from amicable.models import AccessToken, ApiKey, Company, User
-from amicable.models.enums import Language, Role
-from amicable.policy import Viewer, ViewerKind, can_manage_companies
-from amicable.resolvers import audit
-from amicable.resolvers.errors import (
+from amicable.infra.errors import (
     ErrorCode,
     Forbidden,
     OperationFailed,
     Unauthenticated,
     UserError,
 )
-from amicable.resolvers.validation import check_email, check_text, normalise_email
+from amicable.infra.validation import check_email, check_text, normalise_email
+from amicable.models import AccessToken, ApiKey, Company, User
+from amicable.models.enums import Language, Role
+from amicable.policy import Viewer, ViewerKind, can_manage_companies
+from amicable.resolvers import audit
 from amicable.services import Services
 
 MIN_PASSWORD_LENGTH = 10

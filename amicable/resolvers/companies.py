@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.pagination import BY_NAME, Page, paginate
+from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import Company, CompanyAddress, CompanySlugRedirect
 from amicable.models.enums import Language
 from amicable.policy import Viewer, can_find_company, can_manage_companies, company_filter
 from amicable.resolvers import audit
-from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.resolvers.pagination import BY_NAME, Page, paginate
-from amicable.resolvers.validation import check_email, check_text, normalise_email
 
 
 @dataclass

@@ -10,7 +10,10 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from amicable.mail import outbox
+from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
+from amicable.infra.validation import check_email, check_text, normalise_email
+from amicable.mail.outbound import outbox
 from amicable.models import Company, Complaint, User
 from amicable.models.enums import (
     ComplaintStatus,
@@ -27,11 +30,13 @@ from amicable.policy import (
 from amicable.resolvers import audit, screen
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.resolvers.pagination import NEWEST_FIRST, Page, paginate
-from amicable.resolvers.validation import check_email, check_text, normalise_email
+from amicable.resolvers.publish import publish
 from amicable.services import Services
-from amicable.subscriptions.events import ComplaintCreated, ComplaintUpdated, ModerationItemAdded
+from amicable.subscriptions.bus.events import (
+    ComplaintCreated,
+    ComplaintUpdated,
+    ModerationItemAdded,
+)
 
 CATEGORIES = (
     "delivery",
@@ -120,9 +125,9 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
         item = await screen.record_complaint_item(complaint, screened, now)
         await send_to_company(services, complaint, now)
         await audit.record(viewer, "complaint.create", "complaint", complaint.id)
-    await services.events.publish(ComplaintCreated(str(complaint.id), str(company.id)))
+    await publish(services, ComplaintCreated(str(complaint.id), str(company.id)))
     if item is not None:
-        await services.events.publish(ModerationItemAdded(str(item.id), str(complaint.id)))
+        await publish(services, ModerationItemAdded(str(item.id), str(complaint.id)))
     if complaint.sent_at is not None:
         await score_ops.publish_score_updated(services, company.id)
     return complaint
@@ -265,12 +270,12 @@ async def close_expired_feedback(services: Services) -> int:
                     None, "complaint.close_without_feedback", "complaint", complaint_id
                 )
     for complaint_id, company_id in expired:
-        await services.events.publish(ComplaintUpdated(str(complaint_id), str(company_id)))
+        await publish(services, ComplaintUpdated(str(complaint_id), str(company_id)))
     return len(expired)
 
 
 async def _publish_updated(services: Services, complaint: Complaint) -> None:
-    await services.events.publish(ComplaintUpdated(str(complaint.id), str(complaint.company_id)))
+    await publish(services, ComplaintUpdated(str(complaint.id), str(complaint.company_id)))
 
 
 def _feedback_period_over(services: Services, complaint: Complaint) -> bool:

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
+from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import Company, CorrectionRequest, ModerationItem, Notification, User
-from amicable.models.mail import ModerationDecision, ModerationItemKind
-from amicable.models.moderation import CorrectionStatus
+from amicable.models.moderation import CorrectionStatus, ModerationDecision, ModerationItemKind
 from amicable.policy import Viewer, can_find_company, can_request_correction
 from amicable.resolvers import audit, notifications
 from amicable.resolvers import companies as company_ops
-from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError, not_found
-from amicable.resolvers.validation import check_email, check_text, normalise_email
+from amicable.resolvers.publish import publish
 from amicable.services import Services
-from amicable.subscriptions.events import ModerationItemAdded
+from amicable.subscriptions.bus.events import ModerationItemAdded
 
 
 @dataclass
@@ -75,7 +75,7 @@ async def request(services: Services, viewer: Viewer, draft: CorrectionDraft) ->
         correction.item_id = item.id
         await correction.save(update_fields=["item_id"])
         await audit.record(viewer, "correction.request", "company", company.id)
-    await services.events.publish(ModerationItemAdded(str(item.id)))
+    await publish(services, ModerationItemAdded(str(item.id)))
     return correction
 
 
@@ -153,7 +153,7 @@ async def request_by_mail(
         correction.item_id = item.id
         await correction.save(update_fields=["item_id"])
         await audit.record(None, "correction.request_by_mail", "company", company.id, sender=sender)
-    await services.events.publish(ModerationItemAdded(str(item.id)))
+    await publish(services, ModerationItemAdded(str(item.id)))
     return correction
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from amicable.infra.errors import Forbidden
 from amicable.models import (
     AccessToken,
     Company,
@@ -30,7 +31,6 @@ from amicable.models.enums import AuthorKind
 from amicable.models.mail import OutboxStatus
 from amicable.policy import ERASED_NAME, Viewer, can_erase_own_account, can_export_own_data
 from amicable.resolvers import audit
-from amicable.resolvers.errors import Forbidden
 from amicable.services import Services
 
 REMOVED = "[removed at the author's request]"

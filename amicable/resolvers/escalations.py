@@ -11,17 +11,18 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
+from amicable.infra.validation import check_text
 from amicable.models import Complaint, Escalation, LawyerNote, Notification, User
 from amicable.models.enums import ComplaintStatus, Role
 from amicable.models.moderation import EscalationBasis, EscalationStatus
 from amicable.policy import Viewer, can_escalate, can_handle_escalations
 from amicable.resolvers import audit, notifications
 from amicable.resolvers.complaints import get_for_update
-from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.resolvers.pagination import NEWEST_FIRST, Page, paginate
-from amicable.resolvers.validation import check_text
+from amicable.resolvers.publish import publish
 from amicable.services import Services
-from amicable.subscriptions.events import ComplaintUpdated
+from amicable.subscriptions.bus.events import ComplaintUpdated
 
 
 @dataclass
@@ -80,7 +81,7 @@ async def escalate(
         await audit.record(
             viewer, "complaint.escalate", "complaint", complaint.id, basis=basis.value
         )
-    await services.events.publish(ComplaintUpdated(str(complaint.id), str(complaint.company_id)))
+    await publish(services, ComplaintUpdated(str(complaint.id), str(complaint.company_id)))
     await notifications.publish(services, [note])
     return escalation
 

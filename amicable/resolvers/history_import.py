@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from tortoise.transactions import in_transaction
 
+from amicable.infra.validation import normalise_email
 from amicable.models import Company, CompanyAddress, Complaint, Message, User
 from amicable.models.enums import (
     AuthorKind,
@@ -32,7 +33,6 @@ from amicable.models.enums import (
 )
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import CATEGORIES, _unique_reference
-from amicable.resolvers.validation import normalise_email
 from amicable.services import Services
 
 _Text = Annotated[str, Field(min_length=1, max_length=20_000)]

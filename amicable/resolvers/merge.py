@@ -8,6 +8,7 @@ import uuid
 
 from tortoise.transactions import in_transaction
 
+from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.models import (
     Company,
     CompanyAddress,
@@ -20,7 +21,6 @@ from amicable.models import (
 from amicable.policy import Viewer, can_moderate
 from amicable.resolvers import audit
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.services import Services
 
 

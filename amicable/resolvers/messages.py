@@ -8,7 +8,10 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from amicable.mail import outbox
+from amicable.infra.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
+from amicable.infra.validation import check_text
+from amicable.mail.outbound import outbox
 from amicable.models import Company, Complaint, Message, ModerationItem, User
 from amicable.models.enums import (
     UNPUBLISHED_STATUSES,
@@ -17,16 +20,14 @@ from amicable.models.enums import (
     ComplaintStatus,
     ModerationState,
 )
-from amicable.models.mail import ModerationItemKind, ModerationItemStatus
+from amicable.models.moderation import ModerationItemKind, ModerationItemStatus
 from amicable.policy import Viewer, ViewerKind, can_post_message, is_owner, message_filter
 from amicable.resolvers import audit, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get_for_update
-from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError
-from amicable.resolvers.pagination import OLDEST_FIRST, Page, paginate
-from amicable.resolvers.validation import check_text
+from amicable.resolvers.publish import publish
 from amicable.services import Services
-from amicable.subscriptions.events import ComplaintUpdated, MessageAdded, ModerationItemAdded
+from amicable.subscriptions.bus.events import ComplaintUpdated, MessageAdded, ModerationItemAdded
 
 MAX_BODY = 20_000
 
@@ -148,7 +149,7 @@ async def publish_message_events(
     services: Services, complaint: Complaint, message: Message, *, status_changed: bool
 ) -> None:
     complaint_id, company_id = str(complaint.id), str(complaint.company_id)
-    await services.events.publish(MessageAdded(complaint_id, company_id, str(message.id)))
+    await publish(services, MessageAdded(complaint_id, company_id, str(message.id)))
     if message.moderation_state is not ModerationState.PUBLISHED or message.is_redacted:
         screened = await ModerationItem.filter(
             message_id=message.id,
@@ -156,11 +157,11 @@ async def publish_message_events(
             kind__in=[ModerationItemKind.FLAGGED_MESSAGE, ModerationItemKind.PERSONAL_DATA],
         ).values_list("id", flat=True)
         for item_id in screened:
-            await services.events.publish(
-                ModerationItemAdded(str(item_id), complaint_id, str(message.id))
+            await publish(
+                services, ModerationItemAdded(str(item_id), complaint_id, str(message.id))
             )
     if status_changed:
-        await services.events.publish(ComplaintUpdated(complaint_id, company_id))
+        await publish(services, ComplaintUpdated(complaint_id, company_id))
     if _is_first_company_reply(complaint, message):
         await score_ops.publish_score_updated(services, complaint.company_id)
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 
 from tortoise.transactions import in_transaction
 
-from amicable.mail import outbox
+from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
+from amicable.infra.validation import check_text
+from amicable.mail.outbound import outbox
 from amicable.models import (
     Company,
     Complaint,
@@ -25,22 +28,16 @@ from amicable.models import (
     User,
 )
 from amicable.models.enums import ComplaintStatus, ModerationState
-from amicable.models.mail import (
-    ModerationDecision,
-    ModerationItemKind,
-    ModerationItemStatus,
-    OutboxKind,
-)
+from amicable.models.mail import OutboxKind
+from amicable.models.moderation import ModerationDecision, ModerationItemKind, ModerationItemStatus
 from amicable.policy import Viewer, can_moderate
 from amicable.resolvers import audit, corrections, notifications
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.resolvers.pagination import OLDEST_FIRST, Page, paginate
-from amicable.resolvers.validation import check_text
+from amicable.resolvers.publish import publish
 from amicable.services import Services
-from amicable.subscriptions.events import ComplaintUpdated, Event, MessageAdded
+from amicable.subscriptions.bus.events import ComplaintUpdated, Event, MessageAdded
 
 # Items about a piece of content; one decision settles all open ones about the same content.
 CONTENT_KINDS = (
@@ -136,7 +133,7 @@ async def decide(
             message=str(item.message_id or ""),
         )
     for event in effects.events:
-        await services.events.publish(event)
+        await publish(services, event)
     await notifications.publish(services, effects.notified)
     if effects.score_company_id is not None:
         await score_ops.publish_score_updated(services, effects.score_company_id)

@@ -8,15 +8,16 @@ from __future__ import annotations
 import uuid
 from string import Template
 
-from amicable.mail.notices import enqueue_notice
+from amicable.infra.errors import Forbidden
+from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
+from amicable.mail.outbound.notices import enqueue_notice
 from amicable.models import Complaint, Notification, User
 from amicable.models.enums import Language, Role
 from amicable.models.mail import RecipientKind
 from amicable.policy import Viewer
-from amicable.resolvers.errors import Forbidden
-from amicable.resolvers.pagination import NEWEST_FIRST, Page, paginate
+from amicable.resolvers.publish import publish as publish_events
 from amicable.services import Services
-from amicable.subscriptions.events import ComplaintUpdated
+from amicable.subscriptions.bus.events import ComplaintUpdated
 
 # kind -> language -> (subject, body); `$reason` is the moderator's statement of reasons.
 _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
@@ -212,10 +213,11 @@ async def publish(services: Services, notifications: list[Notification]) -> None
     channel; the subscriber re-checks the policy as for every event."""
     complaint_ids = {n.complaint_id for n in notifications if n.complaint_id is not None}
     for complaint in await Complaint.filter(id__in=list(complaint_ids)):
-        await services.events.publish(
+        await publish_events(
+            services,
             ComplaintUpdated(
                 str(complaint.id), str(complaint.company_id), str(complaint.consumer_id)
-            )
+            ),
         )
 
 

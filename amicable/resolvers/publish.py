@@ -1,9 +1,16 @@
-"""Filling in what a publisher left out so an event reaches every feed it belongs to."""
+"""Publishing events after commit, with what a publisher left out filled in so an event
+reaches every feed it belongs to. The lookup lives here, among the operations, so the bus
+beneath them never queries the database."""
 
 from __future__ import annotations
 
+import logging
+
 from amicable.models import Complaint
-from amicable.subscriptions.events import ComplaintEvent
+from amicable.services import Services
+from amicable.subscriptions.bus.events import ComplaintEvent, Event
+
+log = logging.getLogger(__name__)
 
 
 async def with_consumer(event: ComplaintEvent) -> ComplaintEvent:
@@ -15,3 +22,16 @@ async def with_consumer(event: ComplaintEvent) -> ComplaintEvent:
     if not consumer_ids:
         return event
     return event.with_consumer(str(consumer_ids[0]))
+
+
+async def publish(services: Services, *events: Event) -> None:
+    """Publish each event on the bus. Runs after the commit that caused the events: a
+    failure is logged, never raised, because the data is safe in the database and a
+    subscriber reloads it on the next event."""
+    for event in events:
+        if isinstance(event, ComplaintEvent) and not event.consumer:
+            try:
+                event = await with_consumer(event)
+            except Exception:
+                log.exception("could not address %s to its consumer", event.name)
+        await services.events.publish(event)

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
+from amicable.infra.validation import check_text
 from amicable.models import Complaint, ContentReport, Message, ModerationItem
-from amicable.models.mail import ModerationItemKind, ModerationItemStatus
+from amicable.models.moderation import ModerationItemKind, ModerationItemStatus
 from amicable.policy import Viewer, can_report
 from amicable.resolvers import audit
-from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError, not_found
-from amicable.resolvers.validation import check_text
+from amicable.resolvers.publish import publish
 from amicable.services import Services
-from amicable.subscriptions.events import ModerationItemAdded
+from amicable.subscriptions.bus.events import ModerationItemAdded
 
 
 @dataclass
@@ -93,8 +94,11 @@ async def report(
             actor_kind=None if viewer.is_authenticated else "anonymous",
         )
     if created:
-        await services.events.publish(
-            ModerationItemAdded(str(item.id), str(complaint.id), str(message.id) if message else "")
+        await publish(
+            services,
+            ModerationItemAdded(
+                str(item.id), str(complaint.id), str(message.id) if message else ""
+            ),
         )
     return content_report
 

@@ -21,6 +21,10 @@ from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from amicable import scoring
+from amicable.infra import score_buckets as buckets
+from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError
+from amicable.infra.pagination import encode_cursor
+from amicable.infra.score_buckets import Totals
 from amicable.models import (
     AwaitingReply,
     Company,
@@ -32,13 +36,10 @@ from amicable.models import (
 )
 from amicable.models.enums import Outcome
 from amicable.policy import Viewer, can_rank_companies
-from amicable.resolvers import score_buckets as buckets
-from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError
-from amicable.resolvers.pagination import encode_cursor
-from amicable.resolvers.score_buckets import Totals
+from amicable.resolvers.publish import publish
 from amicable.scoring import ScoringRules
 from amicable.services import Services
-from amicable.subscriptions.events import CompanyScoreUpdated
+from amicable.subscriptions.bus.events import CompanyScoreUpdated
 
 RowT = TypeVar("RowT", CompanyMonthStats, CompanyDayStats)
 
@@ -130,7 +131,7 @@ async def complaint_closed(services: Services, complaint: Complaint) -> None:
 
 async def publish_score_updated(services: Services, company_id: uuid.UUID) -> None:
     """After commit: subscribers reload the dashboard and apply the policy themselves."""
-    await services.events.publish(CompanyScoreUpdated(str(company_id)))
+    await publish(services, CompanyScoreUpdated(str(company_id)))
 
 
 def _answered(complaint: Complaint, rules: ScoringRules) -> Totals:

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from amicable.models import Complaint, Message, ModerationItem
 from amicable.models.enums import Visibility
-from amicable.models.mail import ModerationItemKind
+from amicable.models.moderation import ModerationItemKind
 from amicable.screening import Lexicon, LexiconHit, find_personal_data, mask
 
 # The visible marker put where personal data was removed, in the author's language.

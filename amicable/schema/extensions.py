@@ -18,7 +18,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
-from amicable.resolvers.errors import Forbidden, OperationFailed, Unauthenticated
+from amicable.infra.errors import Forbidden, OperationFailed, Unauthenticated
 from amicable.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -7,12 +7,11 @@ import uuid
 import strawberry
 from strawberry import relay
 
-from amicable.models.mail import ModerationItemKind, ModerationItemStatus
-from amicable.models.moderation import EscalationStatus
+from amicable.infra.pagination import NEWEST_FIRST, OLDEST_FIRST
+from amicable.models.moderation import EscalationStatus, ModerationItemKind, ModerationItemStatus
 from amicable.resolvers import escalations as escalation_ops
 from amicable.resolvers import moderation as moderation_ops
 from amicable.resolvers import notifications as notification_ops
-from amicable.resolvers.pagination import NEWEST_FIRST, OLDEST_FIRST
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
 from amicable.schema.permissions import (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from amicable import policy
-from amicable.resolvers.pagination import clamp_page_size
+from amicable.infra.pagination import clamp_page_size
 from amicable.schema.context import Info
 
 

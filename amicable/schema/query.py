@@ -8,12 +8,12 @@ import strawberry
 from strawberry import relay
 
 from amicable import policy
+from amicable.infra.pagination import BY_NAME, NEWEST_FIRST
 from amicable.models import Message
 from amicable.resolvers import accounts as account_ops
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.pagination import BY_NAME, NEWEST_FIRST
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
 from amicable.schema.paging import page_size

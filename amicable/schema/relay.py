@@ -10,7 +10,7 @@ import strawberry
 from strawberry import relay
 from tortoise.models import Model
 
-from amicable.resolvers.pagination import Page, Sort
+from amicable.infra.pagination import Page, Sort
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)

@@ -23,7 +23,7 @@ from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.message import MessageType
 from amicable.subscriptions import feeds
-from amicable.subscriptions.broadcast import SubscriberOverflowed
+from amicable.subscriptions.bus.broadcast import SubscriberOverflowed
 
 T = TypeVar("T")
 

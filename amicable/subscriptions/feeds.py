@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from amicable.infra.errors import Unauthenticated, not_found
 from amicable.models import Company, Complaint, Message
 from amicable.policy import (
     Viewer,
@@ -30,10 +31,9 @@ from amicable.policy import (
     can_see_complaint,
     can_see_message,
 )
-from amicable.resolvers.errors import Unauthenticated, not_found
-from amicable.subscriptions.broadcast import Subscriber
 from amicable.subscriptions.bus import EventBus
-from amicable.subscriptions.events import (
+from amicable.subscriptions.bus.broadcast import Subscriber
+from amicable.subscriptions.bus.events import (
     CompanyScoreUpdated,
     ComplaintCreated,
     ComplaintUpdated,

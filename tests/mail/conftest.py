@@ -18,8 +18,8 @@ import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from amicable.mail.inbound.smtpd import start_smtpd
-from amicable.mail.outbox import OutboxWorker
-from amicable.mail.sender import transport_for
+from amicable.mail.outbound.outbox import OutboxWorker
+from amicable.mail.outbound.sender import transport_for
 from amicable.models import Complaint, OutboxMail
 from amicable.models.mail import RecipientKind
 from amicable.services import Services

@@ -8,7 +8,8 @@ from tortoise.transactions import in_transaction
 
 from amicable.models import AuditEntry, Complaint, Message, ModerationItem, Notification, OutboxMail
 from amicable.models.enums import AuthorKind, Channel, ComplaintStatus, ModerationState
-from amicable.models.mail import ModerationItemKind, ModerationItemStatus, OutboxKind
+from amicable.models.mail import OutboxKind
+from amicable.models.moderation import ModerationItemKind, ModerationItemStatus
 from amicable.resolvers import messages
 from amicable.resolvers.complaints import get_for_update
 from tests.factories import gid, make_complaint

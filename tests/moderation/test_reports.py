@@ -7,7 +7,7 @@ import pytest
 
 from amicable.models import ContentReport, ModerationItem
 from amicable.models.enums import Visibility
-from amicable.models.mail import ModerationItemKind
+from amicable.models.moderation import ModerationItemKind
 from amicable.resolvers import messages
 from tests.factories import gid, make_complaint
 from tests.moderation.conftest import ROLES, as_role

@@ -7,7 +7,8 @@ import pytest
 
 from amicable.models import Complaint, Message, ModerationItem, OutboxMail
 from amicable.models.enums import AuthorKind, Channel, ComplaintStatus, Language, ModerationState
-from amicable.models.mail import ModerationItemKind, OutboxKind
+from amicable.models.mail import OutboxKind
+from amicable.models.moderation import ModerationItemKind
 from amicable.resolvers import messages
 from amicable.resolvers.complaints import get_for_update
 from tests.factories import gid, make_complaint

@@ -10,7 +10,7 @@ import pytest
 from amicable.models import Complaint
 from amicable.models.enums import Outcome, Role
 from amicable.resolvers import messages, scores
-from amicable.subscriptions.events import (
+from amicable.subscriptions.bus.events import (
     CompanyScoreUpdated,
     company_score_channel,
     event_from_json,

@@ -11,7 +11,7 @@ import websockets
 
 from amicable.models.enums import Role, Visibility
 from amicable.resolvers import messages
-from amicable.subscriptions.events import CompanyScoreUpdated, ModerationItemAdded
+from amicable.subscriptions.bus.events import CompanyScoreUpdated, ModerationItemAdded
 from tests.factories import expired_token, gid, make_company, make_complaint, make_user
 from tests.subscriptions.wsclient import LEGACY_WS, TRANSPORT_WS, connect
 

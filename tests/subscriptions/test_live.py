@@ -6,7 +6,7 @@ import pytest
 
 from amicable.models.enums import Role
 from amicable.resolvers import accounts, messages
-from amicable.subscriptions.events import complaint_channel
+from amicable.subscriptions.bus.events import complaint_channel
 from tests.factories import gid, make_company, make_complaint, make_user
 from tests.subscriptions.wsclient import LEGACY_WS, TRANSPORT_WS, connect
 

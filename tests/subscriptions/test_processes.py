@@ -16,7 +16,7 @@ import pytest
 
 from amicable.models.enums import Role
 from amicable.resolvers import messages
-from amicable.subscriptions.events import complaint_channel
+from amicable.subscriptions.bus.events import complaint_channel
 from tests.conftest import REDIS_URL
 from tests.factories import gid, make_company, make_complaint, make_user
 from tests.subscriptions.conftest import eventually, free_port

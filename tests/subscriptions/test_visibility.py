@@ -14,7 +14,7 @@ import pytest
 from amicable.models import Complaint, Message
 from amicable.models.enums import AuthorKind, ModerationState, Role, Visibility
 from amicable.resolvers import complaints, messages
-from amicable.subscriptions.events import ComplaintUpdated, MessageAdded
+from amicable.subscriptions.bus.events import ComplaintUpdated, MessageAdded
 from tests.factories import Actor, gid, make_company, make_complaint, make_user
 from tests.subscriptions.wsclient import GraphQLWebSocket, connect
 

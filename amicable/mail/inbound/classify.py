@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
-from amicable.mail import addresses
+from amicable.mail.outbound import addresses
 from amicable.settings import Settings
 
 # Senders of delivery reports (RFC 3464 reports usually come from one of these).

@@ -21,7 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from amicable.mail import addresses
+from amicable.infra.errors import OperationFailed
 from amicable.mail.inbound import classify, route, trim
 from amicable.mail.inbound import errors as e
 from amicable.mail.inbound.attachments import (
@@ -30,18 +30,14 @@ from amicable.mail.inbound.attachments import (
     storage_key,
     write,
 )
+from amicable.mail.outbound import addresses
 from amicable.models import Attachment, CompanyAddress, Complaint, InboundMail, OutboxMail
 from amicable.models.enums import Channel, ModerationState
-from amicable.models.mail import (
-    InboundDoor,
-    ModerationItem,
-    ModerationItemKind,
-    RecipientKind,
-)
+from amicable.models.mail import InboundDoor, RecipientKind
+from amicable.models.moderation import ModerationItem, ModerationItemKind
 from amicable.resolvers import corrections, messages
-from amicable.resolvers.errors import OperationFailed
 from amicable.services import Services
-from amicable.subscriptions.events import ModerationItemAdded
+from amicable.subscriptions.bus.events import ModerationItemAdded
 
 log = logging.getLogger(__name__)
 

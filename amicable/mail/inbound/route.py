@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import Message
 
-from amicable.mail import addresses
+from amicable.mail.outbound import addresses
 from amicable.models import CompanyAddress, Complaint, OutboxMail, User
 from amicable.models.enums import AuthorKind
 from amicable.models.mail import RecipientKind

@@ -37,14 +37,18 @@ class Envelope:
 
 @cache
 def _strings() -> dict[str, dict[str, str]]:
-    text = resources.files("amicable.mail").joinpath("templates/strings.json").read_text("utf-8")
+    text = (
+        resources.files("amicable.mail.outbound")
+        .joinpath("templates/strings.json")
+        .read_text("utf-8")
+    )
     data: dict[str, dict[str, str]] = json.loads(text)
     return data
 
 
 @cache
 def _template(name: str) -> Template:
-    path = resources.files("amicable.mail").joinpath(f"templates/{name}")
+    path = resources.files("amicable.mail.outbound").joinpath(f"templates/{name}")
     return Template(path.read_text("utf-8"))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from amicable.mail import addresses, compose
+from amicable.mail.outbound import addresses, compose
 from amicable.models import OutboxMail
 from amicable.models.enums import Language
 from amicable.models.mail import OutboxKind, RecipientKind

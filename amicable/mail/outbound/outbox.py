@@ -21,18 +21,13 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from amicable.mail import addresses, compose
-from amicable.mail.sender import MailTransport, PermanentDeliveryError
+from amicable.infra.clock import utc_now
+from amicable.mail.outbound import addresses, compose
+from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
-from amicable.models.mail import (
-    ModerationItem,
-    ModerationItemKind,
-    OutboxKind,
-    OutboxStatus,
-    RecipientKind,
-)
-from amicable.services import utc_now
+from amicable.models.mail import OutboxKind, OutboxStatus, RecipientKind
+from amicable.models.moderation import ModerationItem, ModerationItemKind
 from amicable.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import strawberry
 
-from amicable.resolvers.errors import OperationFailed, not_found
+from amicable.infra.errors import OperationFailed, not_found
 from amicable.schema.relay import decode_global_id
 from amicable.schema.types.errors import UserError, user_errors
 

@@ -7,10 +7,10 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
+from amicable.infra.errors import ErrorCode, OperationFailed
+from amicable.infra.errors import UserError as Failure
 from amicable.resolvers import data_rights
 from amicable.resolvers import notifications as notification_ops
-from amicable.resolvers.errors import ErrorCode, OperationFailed
-from amicable.resolvers.errors import UserError as Failure
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from amicable import models
-from amicable.models.mail import ModerationDecision
+from amicable.models.moderation import ModerationDecision
 from amicable.resolvers import corrections as correction_ops
 from amicable.resolvers import merge as merge_ops
 from amicable.resolvers import moderation as moderation_ops

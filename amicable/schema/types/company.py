@@ -8,9 +8,9 @@ import strawberry
 from strawberry import relay
 
 from amicable import models, policy
+from amicable.infra.pagination import NEWEST_FIRST
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.pagination import NEWEST_FIRST
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeeCompanyContacts, private

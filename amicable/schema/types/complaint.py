@@ -13,8 +13,8 @@ import strawberry
 from strawberry import relay
 
 from amicable import models, policy
+from amicable.infra.pagination import OLDEST_FIRST
 from amicable.resolvers import messages as message_ops
-from amicable.resolvers.pagination import OLDEST_FIRST
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeePrivateDetails, private

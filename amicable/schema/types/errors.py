@@ -2,8 +2,8 @@
 
 import strawberry
 
-from amicable.resolvers import errors
-from amicable.resolvers.errors import ErrorCode
+from amicable.infra import errors
+from amicable.infra.errors import ErrorCode
 
 strawberry.enum(ErrorCode, name="UserErrorCode")
 

@@ -11,8 +11,14 @@ import strawberry
 from strawberry import relay
 
 from amicable import models
-from amicable.models.mail import ModerationDecision, ModerationItemKind, ModerationItemStatus
-from amicable.models.moderation import CorrectionStatus, EscalationBasis, EscalationStatus
+from amicable.models.moderation import (
+    CorrectionStatus,
+    EscalationBasis,
+    EscalationStatus,
+    ModerationDecision,
+    ModerationItemKind,
+    ModerationItemStatus,
+)
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import escalations as escalation_ops
 from amicable.schema.context import Info

@@ -1,5 +1,8 @@
 """The event bus: events published after the transaction that caused them commits, and
-subscriptions to channels, over our `Broadcast` (memory, Redis or Postgres)."""
+subscriptions to channels, over our `Broadcast` (memory, Redis or Postgres).
+
+The bus never touches the database: an event arrives complete (see
+`amicable.resolvers.publish`)."""
 
 from __future__ import annotations
 
@@ -7,9 +10,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from amicable.subscriptions.broadcast import DEFAULT_QUEUE_SIZE, Broadcast, Subscriber
-from amicable.subscriptions.events import ComplaintEvent, Event
-from amicable.subscriptions.routing import with_consumer
+from amicable.subscriptions.bus.broadcast import DEFAULT_QUEUE_SIZE, Broadcast, Subscriber
+from amicable.subscriptions.bus.events import Event
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +38,6 @@ class EventBus:
         if not self._connected:
             return
         try:
-            if isinstance(event, ComplaintEvent) and not event.consumer:
-                event = await with_consumer(event)
             payload = event.to_json()
         except Exception:
             log.exception("could not prepare %s for publishing", event.name)

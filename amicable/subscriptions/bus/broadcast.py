@@ -25,7 +25,7 @@ from typing import Any
 
 from broadcaster import BroadcastBackend, Event
 
-from amicable.subscriptions.backends import Backoff, create_backend
+from amicable.subscriptions.bus.backends import Backoff, create_backend
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ class Event(ABC):
 class ComplaintEvent(Event):
     """Something happened to a complaint. Each subclass ends with `consumer_id`, which
     routes it to the consumer's feed; a publisher that does not know it leaves it empty and
-    the bus looks it up (`routing.with_consumer`)."""
+    the publishing operation looks it up (`amicable.resolvers.publish`)."""
 
     complaint_id: str
     company_id: str

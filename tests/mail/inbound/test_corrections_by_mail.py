@@ -8,8 +8,8 @@ import aiosmtplib
 from amicable.mail.inbound.pipeline import receive
 from amicable.models import CorrectionRequest, InboundMail, ModerationItem
 from amicable.models.enums import Role
-from amicable.models.mail import InboundDoor, ModerationDecision, ModerationItemKind
-from amicable.models.moderation import CorrectionStatus
+from amicable.models.mail import InboundDoor
+from amicable.models.moderation import CorrectionStatus, ModerationDecision, ModerationItemKind
 from amicable.resolvers import moderation
 from tests.factories import make_company, make_user
 from tests.mail.conftest import EMAILS

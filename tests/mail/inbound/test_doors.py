@@ -11,7 +11,7 @@ import pytest
 
 from amicable.mail.inbound.pipe import deliver_from_pipe
 from amicable.mail.inbound.smtpd import parse_bind
-from amicable.mail.sender import parse_smtp_url
+from amicable.mail.outbound.sender import parse_smtp_url
 from amicable.models import InboundMail
 
 RAW = b"From: a@b.example\r\nTo: x@y.example\r\nSubject: hi\r\n\r\nhello\r\n"

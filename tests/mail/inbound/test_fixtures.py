@@ -7,7 +7,8 @@ import pytest
 from amicable.mail.inbound.pipeline import receive
 from amicable.models import Attachment, CompanyAddress, InboundMail, Message, ModerationItem
 from amicable.models.enums import ComplaintStatus, ModerationState, Role
-from amicable.models.mail import InboundDoor, ModerationItemKind
+from amicable.models.mail import InboundDoor
+from amicable.models.moderation import ModerationItemKind
 from tests.factories import make_company, make_complaint, make_user
 from tests.mail.conftest import fill, flush
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from amicable.mail.outbox import OutboxWorker
-from amicable.mail.sender import MaildirTransport, maildir_path
+from amicable.mail.outbound.outbox import OutboxWorker
+from amicable.mail.outbound.sender import MaildirTransport, maildir_path
 from amicable.models import OutboxMail
 from amicable.models.enums import Role
 from amicable.models.mail import OutboxKind, OutboxStatus, RecipientKind
@@ -85,7 +85,7 @@ async def test_two_workers_send_each_mail_exactly_once(services, settings, smtp_
             for i in range(300)
         ]
     )
-    from amicable.mail.sender import transport_for
+    from amicable.mail.outbound.sender import transport_for
 
     workers = [OutboxWorker(settings, transport_for(settings), name=n) for n in "ab"]
 

@@ -7,10 +7,10 @@ import asyncio
 import asyncpg
 import pytest
 
-from amicable.subscriptions.backends import MemoryBackend
-from amicable.subscriptions.backends.postgres import PostgresBackend
-from amicable.subscriptions.backends.redis import RedisBackend
-from amicable.subscriptions.broadcast import Broadcast, SubscriberOverflowed
+from amicable.subscriptions.bus.backends import MemoryBackend
+from amicable.subscriptions.bus.backends.postgres import PostgresBackend
+from amicable.subscriptions.bus.backends.redis import RedisBackend
+from amicable.subscriptions.bus.broadcast import Broadcast, SubscriberOverflowed
 from tests.conftest import PG_URL, REDIS_URL
 from tests.subscriptions.conftest import eventually
 

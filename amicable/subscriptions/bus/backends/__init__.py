@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from broadcaster import BroadcastBackend
 
-from amicable.subscriptions.backends.memory import MemoryBackend
+from amicable.subscriptions.bus.backends.memory import MemoryBackend
 
 __all__ = ["Backoff", "MemoryBackend", "create_backend"]
 
@@ -29,11 +29,11 @@ def create_backend(url: str) -> BroadcastBackend:
     if scheme == "memory":
         return MemoryBackend(url)
     if scheme in ("redis", "rediss"):
-        from amicable.subscriptions.backends.redis import RedisBackend
+        from amicable.subscriptions.bus.backends.redis import RedisBackend
 
         return RedisBackend(url)
     if scheme in ("postgres", "postgresql"):
-        from amicable.subscriptions.backends.postgres import PostgresBackend
+        from amicable.subscriptions.bus.backends.postgres import PostgresBackend
 
         return PostgresBackend(url)
     raise ValueError(f"unsupported broadcast URL scheme {scheme!r}: use memory, redis or postgres")

@@ -18,8 +18,8 @@ from typing import Any
 import asyncpg
 from broadcaster import Event
 
-from amicable.subscriptions.backends import Backoff
-from amicable.subscriptions.backends.reconnecting import ReconnectingBackend
+from amicable.subscriptions.bus.backends import Backoff
+from amicable.subscriptions.bus.backends.reconnecting import ReconnectingBackend
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from amicable.subscriptions.backends import Backoff
-from amicable.subscriptions.backends.reconnecting import ReconnectingBackend
+from amicable.subscriptions.bus.backends import Backoff
+from amicable.subscriptions.bus.backends.reconnecting import ReconnectingBackend
 
 log = logging.getLogger(__name__)
 
