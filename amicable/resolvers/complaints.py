@@ -20,6 +20,7 @@ from amicable.models.enums import (
     Outcome,
     Visibility,
 )
+from amicable.models.moderation import ModerationItemKind
 from amicable.policy import (
     Viewer,
     can_file_complaint,
@@ -30,12 +31,13 @@ from amicable.policy import (
 from amicable.resolvers import audit, screen
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.publish import publish
+from amicable.resolvers.moderation_items import queue_item
+from amicable.resolvers.publish import committed, publish
 from amicable.services import Services
 from amicable.subscriptions.bus.events import (
     ComplaintCreated,
     ComplaintUpdated,
-    ModerationItemAdded,
+    Event,
 )
 
 CATEGORIES = (
@@ -97,7 +99,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     # and is not mailed; personal data is masked in the public version at once.
     screened = screen.screen(services.lexicon, texts, consumer.language.value)
     public_title, public_description, public_desired_solution = screened.public_texts
-    async with in_transaction():
+    async with committed(services) as announce:
         company = await _company_for(draft)
         complaint = await Complaint.create(
             reference=await _unique_reference(),
@@ -122,18 +124,18 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             ),
             created_at=now,
         )
-        item = await screen.record_complaint_item(complaint, screened, now)
-        await send_to_company(services, complaint, now)
+        announce.append(ComplaintCreated(str(complaint.id), str(company.id)))
+        await screen.record_complaint_item(services, announce, complaint, screened, now)
+        await send_to_company(services, announce, complaint, now)
         await audit.record(viewer, "complaint.create", "complaint", complaint.id)
-    await publish(services, ComplaintCreated(str(complaint.id), str(company.id)))
-    if item is not None:
-        await publish(services, ModerationItemAdded(str(item.id), str(complaint.id)))
     if complaint.sent_at is not None:
         await score_ops.publish_score_updated(services, company.id)
     return complaint
 
 
-async def send_to_company(services: Services, complaint: Complaint, now: datetime) -> None:
+async def send_to_company(
+    services: Services, announce: list[Event], complaint: Complaint, now: datetime
+) -> None:
     """Send a complaint that is WAITING_FOR_COMPANY (on filing when screening passed it, or
     when a moderator approves it): "sending" is the mail to the company, queued in the
     caller's transaction (PRODUCT.md sections 2 and 4), and from then on it counts in the
@@ -142,8 +144,25 @@ async def send_to_company(services: Services, complaint: Complaint, now: datetim
         return
     complaint.sent_at = now
     await complaint.save(update_fields=["sent_at"])
-    await outbox.enqueue_complaint(services.settings, complaint, now)
+    await enqueue_complaint(services, announce, complaint, now)
     await score_ops.complaint_sent(services, complaint)
+
+
+async def enqueue_complaint(
+    services: Services, announce: list[Event], complaint: Complaint, now: datetime
+) -> None:
+    """Queue the complaint's mail to the company; without a working address, ask the
+    moderators for one instead (and tell them)."""
+    if not await outbox.enqueue_complaint(services.settings, complaint, now):
+        await queue_item(
+            services,
+            announce,
+            ModerationItemKind.COMPANY_ADDRESS_FAILING,
+            complaint_id=complaint.id,
+            company_id=complaint.company_id,
+            reason="The company has no working complaint address; the complaint was not sent.",
+            created_at=now,
+        )
 
 
 async def get(

@@ -10,8 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from tortoise.transactions import in_transaction
-
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
 from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import Company, CorrectionRequest, ModerationItem, Notification, User
@@ -19,9 +17,9 @@ from amicable.models.moderation import CorrectionStatus, ModerationDecision, Mod
 from amicable.policy import Viewer, can_find_company, can_request_correction
 from amicable.resolvers import audit, notifications
 from amicable.resolvers import companies as company_ops
-from amicable.resolvers.publish import publish
+from amicable.resolvers.moderation_items import queue_item
+from amicable.resolvers.publish import committed
 from amicable.services import Services
-from amicable.subscriptions.bus.events import ModerationItemAdded
 
 
 @dataclass
@@ -49,7 +47,7 @@ async def request(services: Services, viewer: Viewer, draft: CorrectionDraft) ->
         if draft.addresses is not None
         else None
     )
-    async with in_transaction():
+    async with committed(services) as announce:
         correction = await CorrectionRequest.create(
             company_id=company.id,
             requested_by_id=viewer.user_id,
@@ -58,8 +56,10 @@ async def request(services: Services, viewer: Viewer, draft: CorrectionDraft) ->
             comment=draft.comment.strip(),
             created_at=now,
         )
-        item = await ModerationItem.create(
-            kind=ModerationItemKind.CORRECTION_REQUEST,
+        item = await queue_item(
+            services,
+            announce,
+            ModerationItemKind.CORRECTION_REQUEST,
             company_id=company.id,
             reason=f"{company.name} asks to correct its data.",
             details={
@@ -75,7 +75,6 @@ async def request(services: Services, viewer: Viewer, draft: CorrectionDraft) ->
         correction.item_id = item.id
         await correction.save(update_fields=["item_id"])
         await audit.record(viewer, "correction.request", "company", company.id)
-    await publish(services, ModerationItemAdded(str(item.id)))
     return correction
 
 
@@ -130,12 +129,14 @@ async def request_by_mail(
     company = await Company.get(id=company_id)
     now = services.now()
     comment = f"By mail from {sender}: {subject}\n\n{text}".strip()[:5000]
-    async with in_transaction():
+    async with committed(services) as announce:
         correction = await CorrectionRequest.create(
             company_id=company.id, comment=comment, created_at=now
         )
-        item = await ModerationItem.create(
-            kind=ModerationItemKind.CORRECTION_REQUEST,
+        item = await queue_item(
+            services,
+            announce,
+            ModerationItemKind.CORRECTION_REQUEST,
             company_id=company.id,
             inbound_mail_id=inbound_mail_id,
             reason=f"{company.name} asks by mail ({sender}) to correct its data.",
@@ -153,7 +154,6 @@ async def request_by_mail(
         correction.item_id = item.id
         await correction.save(update_fields=["item_id"])
         await audit.record(None, "correction.request_by_mail", "company", company.id, sender=sender)
-    await publish(services, ModerationItemAdded(str(item.id)))
     return correction
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
-
-from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
 from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
 from amicable.infra.validation import check_text
 from amicable.mail.outbound import outbox
-from amicable.models import Company, Complaint, Message, ModerationItem, User
+from amicable.models import Attachment, Company, Complaint, InboundMail, Message, User
 from amicable.models.enums import (
     UNPUBLISHED_STATUSES,
     AuthorKind,
@@ -20,43 +20,133 @@ from amicable.models.enums import (
     ComplaintStatus,
     ModerationState,
 )
-from amicable.models.moderation import ModerationItemKind, ModerationItemStatus
+from amicable.models.moderation import ModerationItemKind
 from amicable.policy import Viewer, ViewerKind, can_post_message, is_owner, message_filter
 from amicable.resolvers import audit, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get_for_update
-from amicable.resolvers.publish import publish
+from amicable.resolvers.moderation_items import queue_item
+from amicable.resolvers.publish import committed
 from amicable.services import Services
-from amicable.subscriptions.bus.events import ComplaintUpdated, MessageAdded, ModerationItemAdded
+from amicable.subscriptions.bus.events import (
+    CompanyScoreUpdated,
+    ComplaintUpdated,
+    Event,
+    MessageAdded,
+)
 
 MAX_BODY = 20_000
 
 
-async def post(services: Services, viewer: Viewer, complaint_id: uuid.UUID, body: str) -> Message:
-    """A message written on the web by the consumer, an agent of the company or a moderator."""
-    errors = check_text("body", body, max_length=MAX_BODY)
-    if errors:
-        raise OperationFailed(*errors)
-    async with in_transaction():
-        complaint = await get_for_update(viewer, complaint_id)
-        if not can_post_message(viewer, complaint):
-            raise OperationFailed(
-                UserError(
-                    ErrorCode.NOT_ALLOWED,
-                    "Only the consumer and the company may write in this thread.",
+@dataclass(frozen=True)
+class StoredAttachment:
+    """A file that came with a mailed reply, already in the data folder (or refused, with
+    the reason and no storage key)."""
+
+    filename: str
+    content_type: str
+    size: int
+    storage_key: str
+    rejected_reason: str = ""
+
+
+@dataclass(frozen=True)
+class MailedReply:
+    """What the mail door established about a reply before handing it over: who sent it,
+    whether the sender is the party the thread's mail went to, and the mail it came in."""
+
+    sender: str
+    author_kind: AuthorKind
+    author_user_id: uuid.UUID | None
+    verified: bool
+    inbound_mail_id: uuid.UUID
+    attachments: Sequence[StoredAttachment] = ()
+
+
+async def post(
+    services: Services,
+    viewer: Viewer,
+    complaint_id: uuid.UUID,
+    body: str,
+    *,
+    mailed: MailedReply | None = None,
+) -> Message:
+    """The one way a message joins a thread, whichever door it came through: written on
+    the web by the consumer, an agent of the company or a moderator (`viewer`), or mailed
+    in (`mailed`: the pipeline authenticated the sender, the viewer is nobody). Locks the
+    complaint, stores the message and its files, holds an unverified sender's reply for a
+    moderator, and publishes the events once the transaction commits."""
+    if mailed is None:
+        errors = check_text("body", body, max_length=MAX_BODY)
+        if errors:
+            raise OperationFailed(*errors)
+    async with committed(services) as announce:
+        if mailed is None:
+            complaint = await get_for_update(viewer, complaint_id)
+            if not can_post_message(viewer, complaint):
+                raise OperationFailed(
+                    UserError(
+                        ErrorCode.NOT_ALLOWED,
+                        "Only the consumer and the company may write in this thread.",
+                    )
                 )
-            )
-        message, status_changed = await append_message(
+            author_kind, author_user_id = _author_kind(viewer, complaint), viewer.user_id
+        else:
+            complaint = await Complaint.select_for_update().get(id=complaint_id)
+            author_kind, author_user_id = mailed.author_kind, mailed.author_user_id
+        held = mailed is not None and not mailed.verified
+        message, _status_changed = await append_message(
             services,
             complaint,
-            author_kind=_author_kind(viewer, complaint),
-            author_user_id=viewer.user_id,
-            channel=Channel.WEB,
-            body=body.strip(),
+            author_kind=author_kind,
+            author_user_id=author_user_id,
+            channel=Channel.WEB if mailed is None else Channel.EMAIL,
+            body=body.strip() if mailed is None else body,
+            sender_email=mailed.sender if mailed else "",
+            moderation_state=ModerationState.PENDING if held else ModerationState.PUBLISHED,
+            announce=announce,
         )
-        await audit.record(viewer, "message.post", "message", message.id)
-    await publish_message_events(services, complaint, message, status_changed=status_changed)
+        if mailed is None:
+            await audit.record(viewer, "message.post", "message", message.id)
+        else:
+            await _record_mailed(services, announce, complaint, message, mailed, held=held)
     return message
+
+
+async def _record_mailed(
+    services: Services,
+    announce: list[Event],
+    complaint: Complaint,
+    message: Message,
+    mailed: MailedReply,
+    *,
+    held: bool,
+) -> None:
+    for attachment in mailed.attachments:
+        await Attachment.create(
+            complaint_id=complaint.id,
+            message_id=message.id,
+            filename=attachment.filename,
+            content_type=attachment.content_type[:127],
+            size=attachment.size,
+            private=True,
+            storage_key=attachment.storage_key,
+            rejected_reason=attachment.rejected_reason,
+        )
+    if held:
+        await queue_item(
+            services,
+            announce,
+            ModerationItemKind.HELD_REPLY,
+            complaint_id=complaint.id,
+            company_id=complaint.company_id,
+            message_id=message.id,
+            inbound_mail_id=mailed.inbound_mail_id,
+            reason=f"Sender {mailed.sender} is not the address this thread was sent to.",
+        )
+    await InboundMail.filter(id=mailed.inbound_mail_id).update(
+        message_id=message.id, outcome="HELD" if held else "POSTED"
+    )
 
 
 async def append_message(
@@ -70,11 +160,13 @@ async def append_message(
     sender_email: str = "",
     created_at: datetime | None = None,
     moderation_state: ModerationState = ModerationState.PUBLISHED,
+    announce: list[Event] | None = None,
 ) -> tuple[Message, bool]:
     """Add a message to a locked complaint inside the caller's transaction, applying the
     lifecycle: the first company reply answers the complaint. Replies after closing are
     stored and shown but do not reopen it. Returns the message and whether the complaint's
-    status changed; the caller publishes after commit (`publish_message_events`).
+    status changed. The events (the message, its queue items, a status change, a first
+    reply's score) go to `announce`, published by the caller after commit.
     A published message is relayed to the other party by mail (queued in the outbox in this
     transaction); a held one (PENDING) neither answers the complaint nor is relayed.
     Every message is screened here, whichever door it came through: abusive language holds
@@ -105,10 +197,23 @@ async def append_message(
         sender_email=sender_email,
         created_at=now,
     )
-    await screen.record_message_item(complaint, message, screened, now)
+    events: list[Event] = [] if announce is None else announce
+    events.append(_message_added(complaint, message))
+    await screen.record_message_item(services, events, complaint, message, screened, now)
     if moderation_state is not ModerationState.PUBLISHED:
         return message, False
-    return message, await _apply_published(services, complaint, message, now)
+    status_changed = await _apply_published(services, complaint, message, now)
+    if status_changed:
+        events.append(ComplaintUpdated(str(complaint.id), str(complaint.company_id)))
+    if _is_first_company_reply(complaint, message):
+        events.append(CompanyScoreUpdated(str(complaint.company_id)))
+    return message, status_changed
+
+
+def _message_added(complaint: Complaint, message: Message) -> MessageAdded:
+    return MessageAdded(
+        str(complaint.id), str(complaint.company_id), str(message.id), str(complaint.consumer_id)
+    )
 
 
 async def release(services: Services, complaint: Complaint, message: Message) -> bool:
@@ -143,27 +248,6 @@ async def _author_language(complaint: Complaint, author_kind: AuthorKind) -> str
         return company.language.value
     consumer = await User.get(id=complaint.consumer_id)
     return consumer.language.value
-
-
-async def publish_message_events(
-    services: Services, complaint: Complaint, message: Message, *, status_changed: bool
-) -> None:
-    complaint_id, company_id = str(complaint.id), str(complaint.company_id)
-    await publish(services, MessageAdded(complaint_id, company_id, str(message.id)))
-    if message.moderation_state is not ModerationState.PUBLISHED or message.is_redacted:
-        screened = await ModerationItem.filter(
-            message_id=message.id,
-            status=ModerationItemStatus.OPEN,
-            kind__in=[ModerationItemKind.FLAGGED_MESSAGE, ModerationItemKind.PERSONAL_DATA],
-        ).values_list("id", flat=True)
-        for item_id in screened:
-            await publish(
-                services, ModerationItemAdded(str(item_id), complaint_id, str(message.id))
-            )
-    if status_changed:
-        await publish(services, ComplaintUpdated(complaint_id, company_id))
-    if _is_first_company_reply(complaint, message):
-        await score_ops.publish_score_updated(services, complaint.company_id)
 
 
 def _is_first_company_reply(complaint: Complaint, message: Message) -> bool:

@@ -17,7 +17,6 @@ from tortoise.transactions import in_transaction
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
 from amicable.infra.validation import check_text
-from amicable.mail.outbound import outbox
 from amicable.models import (
     Company,
     Complaint,
@@ -158,7 +157,7 @@ async def _apply(
     if item.kind is ModerationItemKind.COMPANY_ADDRESS_FAILING:
         _no_redaction(decision)
         if decision is ModerationDecision.APPROVE and item.complaint_id is not None:
-            await _send_if_never_sent(services, item.complaint_id)
+            await _send_if_never_sent(services, effects.events, item.complaint_id)
         return
     if item.complaint_id is None:
         return
@@ -242,7 +241,7 @@ async def _decide_complaint(
         if pending:
             complaint.status = ComplaintStatus.WAITING_FOR_COMPANY
             await complaint.save(update_fields=["status"])
-            await complaint_ops.send_to_company(services, complaint, services.now())
+            await complaint_ops.send_to_company(services, effects.events, complaint, services.now())
             effects.score_company_id = complaint.company_id
     effects.events.append(ComplaintUpdated(str(complaint.id), str(complaint.company_id)))
     return True
@@ -289,9 +288,15 @@ async def _decide_message(
     if decision is ModerationDecision.REJECT:
         if message.moderation_state is ModerationState.REJECTED:
             return False
+        was_public = message.moderation_state is ModerationState.PUBLISHED
         message.moderation_state = ModerationState.REJECTED
         await message.save(update_fields=["moderation_state"])
         effects.events.append(ComplaintUpdated(complaint_id, company_id))
+        # Pushed like any change to the message, so clients update it by id; those who saw
+        # it published and may no longer see it are told it was withdrawn.
+        effects.events.append(
+            MessageAdded(complaint_id, company_id, str(message.id), withdrawn=was_public)
+        )
         return True
     if decision is ModerationDecision.REDACT:
         body = redaction.body if redaction else None
@@ -318,12 +323,14 @@ async def _decide_message(
     return True
 
 
-async def _send_if_never_sent(services: Services, complaint_id: uuid.UUID) -> None:
+async def _send_if_never_sent(
+    services: Services, announce: list[Event], complaint_id: uuid.UUID
+) -> None:
     """The moderator fixed the company's address: send a complaint that could not go out."""
     complaint = await Complaint.get(id=complaint_id)
     sent = await OutboxMail.exists(complaint_id=complaint_id, kind=OutboxKind.COMPLAINT)
     if not sent and complaint.status is ComplaintStatus.WAITING_FOR_COMPANY:
-        await outbox.enqueue_complaint(services.settings, complaint, services.now())
+        await complaint_ops.enqueue_complaint(services, announce, complaint, services.now())
 
 
 def _no_redaction(decision: ModerationDecision) -> None:

@@ -5,6 +5,10 @@ beneath them never queries the database."""
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from tortoise.transactions import in_transaction
 
 from amicable.models import Complaint
 from amicable.services import Services
@@ -35,3 +39,13 @@ async def publish(services: Services, *events: Event) -> None:
             except Exception:
                 log.exception("could not address %s to its consumer", event.name)
         await services.events.publish(event)
+
+
+@asynccontextmanager
+async def committed(services: Services) -> AsyncIterator[list[Event]]:
+    """A transaction whose events are published once it commits, and never if it fails.
+    Operations collect what they announce in the yielded list (see `moderation_items`)."""
+    events: list[Event] = []
+    async with in_transaction():
+        yield events
+    await publish(services, *events)

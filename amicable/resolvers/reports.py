@@ -11,7 +11,6 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
 from amicable.infra.validation import check_text
@@ -19,9 +18,9 @@ from amicable.models import Complaint, ContentReport, Message, ModerationItem
 from amicable.models.moderation import ModerationItemKind, ModerationItemStatus
 from amicable.policy import Viewer, can_report
 from amicable.resolvers import audit
-from amicable.resolvers.publish import publish
+from amicable.resolvers.moderation_items import queue_item
+from amicable.resolvers.publish import committed
 from amicable.services import Services
-from amicable.subscriptions.bus.events import ModerationItemAdded
 
 
 @dataclass
@@ -54,7 +53,7 @@ async def report(
     if errors:
         raise OperationFailed(*errors)
     now = services.now()
-    async with in_transaction():
+    async with committed(services) as announce:
         complaint, message = await _target(viewer, draft)
         # Lock the complaint so two reports at once still share one item.
         await Complaint.select_for_update().get(id=complaint.id)
@@ -64,10 +63,11 @@ async def report(
             complaint_id=complaint.id,
             message_id=message.id if message else None,
         ).first()
-        created = item is None
         if item is None:
-            item = await ModerationItem.create(
-                kind=ModerationItemKind.CONTENT_REPORT,
+            item = await queue_item(
+                services,
+                announce,
+                ModerationItemKind.CONTENT_REPORT,
                 complaint_id=complaint.id,
                 company_id=complaint.company_id,
                 message_id=message.id if message else None,
@@ -92,13 +92,6 @@ async def report(
             "moderation_item",
             item.id,
             actor_kind=None if viewer.is_authenticated else "anonymous",
-        )
-    if created:
-        await publish(
-            services,
-            ModerationItemAdded(
-                str(item.id), str(complaint.id), str(message.id) if message else ""
-            ),
         )
     return content_report
 

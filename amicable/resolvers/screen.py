@@ -13,7 +13,10 @@ from datetime import datetime
 from amicable.models import Complaint, Message, ModerationItem
 from amicable.models.enums import Visibility
 from amicable.models.moderation import ModerationItemKind
+from amicable.resolvers.moderation_items import queue_item
 from amicable.screening import Lexicon, LexiconHit, find_personal_data, mask
+from amicable.services import Services
+from amicable.subscriptions.bus.events import Event
 
 # The visible marker put where personal data was removed, in the author's language.
 MASK_LABELS: dict[str, dict[str, str]] = {
@@ -100,7 +103,11 @@ def screen(lexicon: Lexicon, texts: list[str], language: str) -> Screened:
 
 
 async def record_complaint_item(
-    complaint: Complaint, screened: Screened, now: datetime
+    services: Services,
+    announce: list[Event],
+    complaint: Complaint,
+    screened: Screened,
+    now: datetime,
 ) -> ModerationItem | None:
     """The queue item for a screened complaint: held (lexicon) or published with masked
     personal data. A masked private complaint needs no review: nobody else reads it."""
@@ -110,8 +117,10 @@ async def record_complaint_item(
         kind = ModerationItemKind.PERSONAL_DATA
     else:
         return None
-    return await ModerationItem.create(
-        kind=kind,
+    return await queue_item(
+        services,
+        announce,
+        kind,
         complaint_id=complaint.id,
         company_id=complaint.company_id,
         reason=screened.summary(),
@@ -121,7 +130,12 @@ async def record_complaint_item(
 
 
 async def record_message_item(
-    complaint: Complaint, message: Message, screened: Screened, now: datetime
+    services: Services,
+    announce: list[Event],
+    complaint: Complaint,
+    message: Message,
+    screened: Screened,
+    now: datetime,
 ) -> ModerationItem | None:
     if screened.flagged:
         kind = ModerationItemKind.FLAGGED_MESSAGE
@@ -129,8 +143,10 @@ async def record_message_item(
         kind = ModerationItemKind.PERSONAL_DATA
     else:
         return None
-    return await ModerationItem.create(
-        kind=kind,
+    return await queue_item(
+        services,
+        announce,
+        kind,
         complaint_id=complaint.id,
         company_id=complaint.company_id,
         message_id=message.id,

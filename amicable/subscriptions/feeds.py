@@ -60,6 +60,10 @@ class ComplaintChanged:
 
 @dataclass(frozen=True, slots=True)
 class MessagePosted:
+    """A message as this viewer may see it now: posted, or changed since (approved,
+    redacted, rejected). A published message taken down reaches those who may no longer
+    read it as a bare tombstone: its id, REJECTED and no text."""
+
     complaint: Complaint
     message: Message
 
@@ -87,6 +91,8 @@ async def message_added(
         async for event, rows in _events(subscriber):
             if isinstance(event, MessageAdded):
                 posted = await _message_if_visible(viewer, event, rows)
+                if posted is None and event.withdrawn:
+                    posted = await _withdrawn(viewer, event, rows)
                 if posted is not None:
                     yield posted
 
@@ -266,6 +272,31 @@ async def _message_if_visible(
     if not can_see_message(viewer, complaint, message):
         return None
     return MessagePosted(complaint, message)
+
+
+async def _withdrawn(viewer: Viewer, event: MessageAdded, rows: EventRows) -> MessagePosted | None:
+    """Everyone who may see the complaint saw the message while it was published: tell them
+    it is gone, without its text."""
+    complaint = await rows.complaint(event.complaint_id)
+    message = await rows.message(event.message_id)
+    if complaint is None or message is None or message.complaint_id != complaint.id:
+        return None
+    if not can_see_complaint(viewer, complaint):
+        return None
+    tombstone = Message(
+        id=message.id,
+        complaint_id=message.complaint_id,
+        author_kind=message.author_kind,
+        author_user_id=None,
+        channel=message.channel,
+        body="",
+        public_body="",
+        is_redacted=False,
+        moderation_state=message.moderation_state,
+        sender_email="",
+        created_at=message.created_at,
+    )
+    return MessagePosted(complaint, tombstone)
 
 
 async def _moderation_item_if_visible(

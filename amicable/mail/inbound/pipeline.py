@@ -19,7 +19,6 @@ from email.parser import BytesParser
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import OperationFailed
 from amicable.mail.inbound import classify, route, trim
@@ -31,13 +30,11 @@ from amicable.mail.inbound.attachments import (
     write,
 )
 from amicable.mail.outbound import addresses
-from amicable.models import Attachment, CompanyAddress, Complaint, InboundMail, OutboxMail
-from amicable.models.enums import Channel, ModerationState
+from amicable.models import Complaint, InboundMail, OutboxMail
 from amicable.models.mail import InboundDoor, RecipientKind
-from amicable.models.moderation import ModerationItem, ModerationItemKind
-from amicable.resolvers import corrections, messages
+from amicable.policy import Viewer
+from amicable.resolvers import bounces, corrections, messages
 from amicable.services import Services
-from amicable.subscriptions.bus.events import ModerationItemAdded
 
 log = logging.getLogger(__name__)
 
@@ -208,30 +205,12 @@ async def handle_bounce(
         if mail.recipient_kind is not RecipientKind.COMPANY or mail.recipient not in failed:
             continue
         complaint = await Complaint.get(id=mail.complaint_id)
-        await _mark_address_failing(services, received, complaint, mail.recipient)
+        await bounces.company_address_bounced(
+            services, complaint, mail.recipient, received.record.id
+        )
     if mails and mails[0].complaint_id:
         received.record.complaint_id = mails[0].complaint_id
         await received.record.save(update_fields=["complaint_id"])
-
-
-async def _mark_address_failing(
-    services: Services, received: Received, complaint: Complaint, email: str
-) -> None:
-    async with in_transaction():
-        updated = await CompanyAddress.filter(
-            company_id=complaint.company_id, email=email, failing=False
-        ).update(failing=True)
-        if not updated:
-            return  # already known; one item per failing address is enough
-        item = await ModerationItem.create(
-            kind=ModerationItemKind.COMPANY_ADDRESS_FAILING,
-            complaint_id=complaint.id,
-            company_id=complaint.company_id,
-            inbound_mail_id=received.record.id,
-            reason=f"Mail to {email} bounced; fix this company's address.",
-            created_at=services.now(),
-        )
-    await services.events.publish(ModerationItemAdded(str(item.id), str(complaint.id)))
 
 
 async def take_correction_request(services: Services, received: Received) -> None:
@@ -288,75 +267,48 @@ def collect_attachments(services: Services, received: Received) -> list[Incoming
 
 
 async def post(services: Services, received: Received, found: route.Route) -> bool:
-    """Post through the same operation as a web reply; returns whether it was held."""
+    """Authenticate the sender, then post through the very operation a web reply uses;
+    returns whether the reply was held for a moderator."""
     text = extract(received)
     incoming = collect_attachments(services, received)
     if not text and not incoming:
         raise e.EmptyReply("no new text")
+    complaint = await Complaint.get(id=found.complaint_id)
+    author = await route.identify_author(complaint, found, received.sender)
     stored = await _write_attachments(services, found.complaint_id, incoming)
-    async with in_transaction():
-        complaint = await Complaint.select_for_update().get(id=found.complaint_id)
-        author = await route.identify_author(complaint, found, received.sender)
-        held = not author.verified
-        try:
-            message, status_changed = await messages.append_message(
-                services,
-                complaint,
-                author_kind=author.kind,
-                author_user_id=author.user_id,
-                channel=Channel.EMAIL,
-                body=text,
-                sender_email=received.sender,
-                moderation_state=ModerationState.PENDING if held else ModerationState.PUBLISHED,
-            )
-        except OperationFailed as error:
-            raise e.ThreadClosed(complaint.reference) from error
-        for attachment, key in stored:
-            await Attachment.create(
-                complaint_id=complaint.id,
-                message_id=message.id,
-                filename=attachment.filename,
-                content_type=attachment.content_type[:127],
-                size=len(attachment.data),
-                private=True,
-                storage_key=key,
-                rejected_reason=attachment.rejected_reason,
-            )
-        item = None
-        if held:
-            item = await ModerationItem.create(
-                kind=ModerationItemKind.HELD_REPLY,
-                complaint_id=complaint.id,
-                company_id=complaint.company_id,
-                message_id=message.id,
-                inbound_mail_id=received.record.id,
-                reason=f"Sender {received.sender} is not the address this thread was sent to.",
-                created_at=services.now(),
-            )
-        received.record.message_id = message.id
-        received.record.outcome = "HELD" if held else "POSTED"
-        await received.record.save(update_fields=["message_id", "outcome"])
-    if item is not None:
-        await services.events.publish(
-            ModerationItemAdded(str(item.id), str(complaint.id), str(message.id))
-        )
-    else:
-        await messages.publish_message_events(
-            services, complaint, message, status_changed=status_changed
-        )
-    return held
+    mailed = messages.MailedReply(
+        sender=received.sender,
+        author_kind=author.kind,
+        author_user_id=author.user_id,
+        verified=author.verified,
+        inbound_mail_id=received.record.id,
+        attachments=stored,
+    )
+    try:
+        await messages.post(services, Viewer.anonymous(), complaint.id, text, mailed=mailed)
+    except OperationFailed as error:
+        raise e.ThreadClosed(complaint.reference) from error
+    return not author.verified
 
 
 async def _write_attachments(
     services: Services, complaint_id: uuid.UUID, incoming: list[IncomingAttachment]
-) -> list[tuple[IncomingAttachment, str]]:
+) -> list[messages.StoredAttachment]:
     stored = []
     for attachment in incoming:
         key = ""
         if not attachment.rejected_reason:
             key = storage_key(complaint_id, attachment.filename)
             await write(services.settings, key, attachment.data)
-        stored.append((attachment, key))
+        stored.append(
+            messages.StoredAttachment(
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                size=len(attachment.data),
+                storage_key=key,
+                rejected_reason=attachment.rejected_reason,
+            )
+        )
     return stored
 
 

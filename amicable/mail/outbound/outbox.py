@@ -27,7 +27,6 @@ from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
 from amicable.models.mail import OutboxKind, OutboxStatus, RecipientKind
-from amicable.models.moderation import ModerationItem, ModerationItemKind
 from amicable.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,22 +53,16 @@ async def company_address(complaint: Complaint) -> str | None:
     return address.email if address else None
 
 
-async def enqueue_complaint(settings: Settings, complaint: Complaint, now: datetime) -> None:
+async def enqueue_complaint(settings: Settings, complaint: Complaint, now: datetime) -> bool:
     """Queue the complaint's mail to the company; call inside the transaction that made the
-    complaint ready to send (WAITING_FOR_COMPANY)."""
+    complaint ready to send (WAITING_FOR_COMPANY). False when the company has no working
+    address: nothing was queued, and what to do about it is the caller's decision."""
     if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY:
-        return
+        return True
     company = await Company.get(id=complaint.company_id)
     recipient = await company_address(complaint)
     if recipient is None:
-        await ModerationItem.create(
-            kind=ModerationItemKind.COMPANY_ADDRESS_FAILING,
-            complaint_id=complaint.id,
-            company_id=company.id,
-            reason="The company has no working complaint address; the complaint was not sent.",
-            created_at=now,
-        )
-        return
+        return False
     consumer = await User.get(id=complaint.consumer_id)
     content = compose.ComplaintContent(
         language=company.language,
@@ -101,6 +94,7 @@ async def enqueue_complaint(settings: Settings, complaint: Complaint, now: datet
         message=None,
         now=now,
     )
+    return True
 
 
 async def enqueue_relay(

@@ -42,8 +42,8 @@ class ComplaintEvent(Event):
 
     @property
     def consumer(self) -> str:
-        # Every subclass declares `consumer_id` as its last field (a field here would come
-        # before the subclasses' own positional fields).
+        # Every subclass declares `consumer_id` after its own positional fields (a field here
+        # would come before them).
         return str(getattr(self, "consumer_id", ""))
 
     def channels(self) -> list[str]:
@@ -70,9 +70,14 @@ class ComplaintUpdated(ComplaintEvent):
 
 @dataclass(frozen=True, slots=True)
 class MessageAdded(ComplaintEvent):
+    """A message was posted, or changed since (approved, redacted, rejected): subscribers
+    reload it and receive its current state. `withdrawn` marks a published message that
+    was taken down, so those who saw it can be told it is gone."""
+
     name: ClassVar[str] = "MessageAdded"
     message_id: str
     consumer_id: str = ""
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True, slots=True)
