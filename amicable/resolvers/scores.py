@@ -1,5 +1,6 @@
 """Company scores and dashboards: the aggregates kept current, the live dashboard read, the
-partners' rankings, and rebuilding from raw complaints (docs/scores.md).
+stored scores the partners' rankings sort by (`score_ranking`), and rebuilding from raw
+complaints (docs/scores.md).
 
 Writers call `complaint_sent`, `first_reply_recorded` and `complaint_closed` inside the
 transaction that changed the complaint, then `publish_score_updated` after commit. A read
@@ -9,21 +10,17 @@ the size of the company's history.
 
 from __future__ import annotations
 
-import base64
-import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TypeVar
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from amicable import scoring
 from amicable.infra import score_buckets as buckets
-from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError
-from amicable.infra.pagination import encode_cursor
 from amicable.infra.score_buckets import Totals
 from amicable.models import (
     AwaitingReply,
@@ -35,7 +32,6 @@ from amicable.models import (
     Complaint,
 )
 from amicable.models.enums import Outcome
-from amicable.policy import Viewer, can_rank_companies
 from amicable.resolvers.publish import publish
 from amicable.scoring import ScoringRules
 from amicable.services import Services
@@ -72,22 +68,6 @@ class MonthFigures:
     resolved: int
     unresolved: int
     median_first_response_hours: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class RankedCompany:
-    company: Company
-    cursor: str
-
-
-@dataclass(frozen=True, slots=True)
-class Ranking:
-    items: list[RankedCompany]
-    has_next_page: bool
-    total_count: int
-
-
-# --- kept current (inside the caller's transaction) ---------------------------------------
 
 
 async def complaint_sent(services: Services, complaint: Complaint) -> None:
@@ -253,59 +233,6 @@ async def monthly_series(services: Services, company_id: uuid.UUID) -> list[Mont
             )
         )
     return series
-
-
-async def ranking(
-    viewer: Viewer,
-    *,
-    text: str | None = None,
-    category: str | None,
-    min_complaints: int,
-    first: int,
-    after: str | None,
-) -> Ranking:
-    """Listed companies by stored score, best first; those below the minimum come last.
-    `min_complaints` counts complaints received in the window (in `category` if given)."""
-    if not can_rank_companies(viewer):
-        raise Forbidden()
-    queryset = CompanyScore.filter(company__listed=True)
-    if text and text.strip():
-        queryset = queryset.filter(company__search_text__contains=text.strip().lower())
-    if category:
-        queryset = queryset.filter(
-            company_id__in=Subquery(
-                CompanyScoreCategory.filter(
-                    category=category, received__gte=max(1, min_complaints)
-                ).values("company_id")
-            )
-        )
-    elif min_complaints > 0:
-        queryset = queryset.filter(received__gte=min_complaints)
-    ordered = queryset.order_by("-rank_value", "company_id")
-    if after:
-        value, company_id = _decode_rank_cursor(after)
-        ordered = ordered.filter(
-            Q(rank_value__lt=value) | (Q(rank_value=value) & Q(company_id__gt=company_id))
-        )
-    rows = await ordered.limit(first + 1).select_related("company") if first > 0 else []
-    total = await queryset.count()
-    items = [
-        RankedCompany(row.company, scoring_cursor(row.rank_value, row.company_id))
-        for row in rows[:first]
-    ]
-    return Ranking(items=items, has_next_page=len(rows) > first, total_count=total)
-
-
-def scoring_cursor(rank_value: float, company_id: uuid.UUID) -> str:
-    return encode_cursor(rank_value, company_id)
-
-
-def _decode_rank_cursor(cursor: str) -> tuple[float, uuid.UUID]:
-    try:
-        raw, pk = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return float(raw), uuid.UUID(pk)
-    except (ValueError, TypeError) as exc:
-        raise OperationFailed(UserError(ErrorCode.INVALID, "Invalid cursor.", "after")) from exc
 
 
 # --- stored scores: refreshed on change and as time passes ----------------------------------

@@ -13,7 +13,7 @@ from amicable.models import Message
 from amicable.resolvers import accounts as account_ops
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import complaints as complaint_ops
-from amicable.resolvers import scores as score_ops
+from amicable.resolvers import score_ranking
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
 from amicable.schema.paging import page_size
@@ -77,7 +77,7 @@ async def _ranking(
     category: str | None,
     min_complaints: int,
 ) -> Connection[CompanyType]:
-    ranking = await score_ops.ranking(
+    ranking = await score_ranking.ranking(
         info.context.viewer,
         text=search,
         category=category,
