@@ -11,6 +11,7 @@ import sys
 from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
+from amicable.models.enums import Role
 from amicable.settings import Settings
 
 log = logging.getLogger("amicable")
@@ -85,9 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="manage accounts")
     users_commands = users.add_subparsers(title="users commands", required=True)
     create = users_commands.add_parser("create", help="create an account")
-    create.add_argument(
-        "--role", required=True, choices=["consumer", "agent", "moderator", "lawyer"]
-    )
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
     create.add_argument("--email", required=True)
     create.add_argument("--name", required=True, help="full name")
     create.add_argument("--password", help="default: asked for, or read from standard input")
@@ -258,7 +257,7 @@ def _schema_print(args: argparse.Namespace) -> int:
 def _users_create(args: argparse.Namespace) -> int:
     from amicable.infra.errors import OperationFailed
     from amicable.models import Company
-    from amicable.models.enums import Language, Role
+    from amicable.models.enums import Language
     from amicable.resolvers import accounts
 
     password = args.password or _read_password()

@@ -14,20 +14,23 @@ import pytest
 from amicable.models import Complaint, Message
 from amicable.models.enums import AuthorKind, Channel, ComplaintStatus, ModerationState, Role
 from amicable.models.enums import Visibility as V
+from amicable.policy import ViewerKind
 from amicable.resolvers import accounts, messages
 from tests.conftest import GraphQLClient
 from tests.factories import gid, make_company, make_complaint, make_user
 
-ROLES = [
-    "anonymous",
-    "owner",
-    "other_consumer",
-    "agent",
-    "other_agent",
-    "moderator",
-    "lawyer",
-    "partner",
-]
+# Each kind of viewer, in the situations it is tried in (a consumer as the complaint's owner
+# and as a stranger, an agent of the company and of another one). The rows are read from
+# the enum itself: a new kind of viewer without its situations here fails at collection.
+SITUATIONS: dict[ViewerKind, list[str]] = {
+    ViewerKind.ANONYMOUS: ["anonymous"],
+    ViewerKind.CONSUMER: ["owner", "other_consumer"],
+    ViewerKind.AGENT: ["agent", "other_agent"],
+    ViewerKind.MODERATOR: ["moderator"],
+    ViewerKind.LAWYER: ["lawyer"],
+    ViewerKind.PARTNER: ["partner"],
+}
+ROLES = [name for kind in ViewerKind for name in SITUATIONS[kind]]
 
 # Which complaints each role may know exist.
 SEES = {

@@ -21,7 +21,7 @@ from amicable.infra.errors import (
 from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import AccessToken, ApiKey, Company, User
 from amicable.models.enums import Language, Role
-from amicable.policy import Viewer, ViewerKind, can_manage_companies
+from amicable.policy import Capability, Viewer, ViewerKind, can_manage_companies, role_can
 from amicable.resolvers import audit
 from amicable.services import Services
 
@@ -123,7 +123,8 @@ async def create_user(
         *check_text("fullName", full_name, max_length=200),
         *_check_password(password),
     ]
-    if role is Role.AGENT and company is None:
+    for_company = role_can(role, Capability.ACT_FOR_COMPANY)
+    if for_company and company is None:
         errors.append(UserError(ErrorCode.REQUIRED, "An agent needs a company.", "company"))
     if errors:
         raise OperationFailed(*errors)
@@ -133,7 +134,7 @@ async def create_user(
             password_hash=await security.hash_password(password),
             full_name=full_name.strip(),
             role=role,
-            company=company if role is Role.AGENT else None,
+            company=company if for_company else None,
             is_member=is_member,
             language=language,
         )

@@ -15,9 +15,15 @@ from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserErr
 from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
 from amicable.infra.validation import check_text
 from amicable.models import Complaint, Escalation, LawyerNote, Notification, User
-from amicable.models.enums import ComplaintStatus, Role
+from amicable.models.enums import ComplaintStatus
 from amicable.models.moderation import EscalationBasis, EscalationStatus
-from amicable.policy import Viewer, can_escalate, can_handle_escalations
+from amicable.policy import (
+    Capability,
+    Viewer,
+    can_escalate,
+    can_handle_escalations,
+    roles_that_can,
+)
 from amicable.resolvers import audit, notifications
 from amicable.resolvers.complaints import get_for_update
 from amicable.resolvers.publish import publish
@@ -152,7 +158,9 @@ async def update(
         if changes.unassign:
             escalation.assigned_lawyer_id = None
         elif changes.lawyer_id is not None:
-            lawyer = await User.get_or_none(id=changes.lawyer_id, role=Role.LAWYER)
+            lawyer = await User.get_or_none(
+                id=changes.lawyer_id, role__in=roles_that_can(Capability.READ_ESCALATED)
+            )
             if lawyer is None:
                 raise not_found("Lawyer", "lawyerId")
             escalation.assigned_lawyer_id = lawyer.id

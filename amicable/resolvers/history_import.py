@@ -31,6 +31,7 @@ from amicable.models.enums import (
     Role,
     Visibility,
 )
+from amicable.policy import Capability, role_can
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import CATEGORIES, _unique_reference
 from amicable.services import Services
@@ -218,7 +219,7 @@ class _Loader:
         email = normalise_email(email)
         user = await User.get_or_none(email=email)
         if user is not None:
-            if user.role is not Role.CONSUMER:
+            if not role_can(user.role, Capability.FILE_COMPLAINTS):
                 raise _Refused(f"{email} belongs to an account that is not a consumer's")
             return user
         self.report.consumers += 1

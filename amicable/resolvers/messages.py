@@ -21,7 +21,7 @@ from amicable.models.enums import (
     ModerationState,
 )
 from amicable.models.moderation import ModerationItemKind
-from amicable.policy import Viewer, ViewerKind, can_post_message, is_owner, message_filter
+from amicable.policy import Capability, Viewer, can_post_message, is_owner, message_filter
 from amicable.resolvers import audit, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get_for_update
@@ -287,6 +287,6 @@ async def recent_by_complaint(
 def _author_kind(viewer: Viewer, complaint: Complaint) -> AuthorKind:
     if is_owner(viewer, complaint):
         return AuthorKind.CONSUMER
-    if viewer.kind is ViewerKind.AGENT:
+    if viewer.can(Capability.ACT_FOR_COMPANY):
         return AuthorKind.COMPANY
     return AuthorKind.MODERATOR

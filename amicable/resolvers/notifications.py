@@ -12,9 +12,9 @@ from amicable.infra.errors import Forbidden
 from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
 from amicable.mail.outbound.notices import enqueue_notice
 from amicable.models import Complaint, Notification, User
-from amicable.models.enums import Language, Role
+from amicable.models.enums import Language
 from amicable.models.mail import RecipientKind
-from amicable.policy import Viewer
+from amicable.policy import Capability, Viewer, role_can
 from amicable.resolvers.publish import publish as publish_events
 from amicable.services import Services
 from amicable.subscriptions.bus.events import ComplaintUpdated
@@ -181,7 +181,7 @@ async def notify(
             services.settings,
             recipient=user.email,
             recipient_kind=RecipientKind.COMPANY
-            if user.role is Role.AGENT
+            if role_can(user.role, Capability.ACT_FOR_COMPANY)
             else RecipientKind.CONSUMER,
             language=user.language,
             subject=subject,

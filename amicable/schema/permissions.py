@@ -12,7 +12,7 @@ from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
 from amicable import policy
-from amicable.policy import ViewerKind
+from amicable.policy import Capability
 from amicable.schema.context import Info
 
 
@@ -34,21 +34,25 @@ class IsUser(BasePermission):
         return info.context.viewer.is_user
 
 
-class _HasKind(BasePermission):
+class _HasCapability(BasePermission):
     message = "Forbidden"
     error_extensions = {"code": "FORBIDDEN"}
-    kinds: tuple[ViewerKind, ...] = ()
+    capability: Capability
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        return info.context.viewer.kind in self.kinds
+        return info.context.viewer.can(self.capability)
 
 
-class IsModerator(_HasKind):
-    kinds = (ViewerKind.MODERATOR,)
+class IsModerator(_HasCapability):
+    """The moderation queue, its decisions, companies and merges."""
+
+    capability = Capability.MODERATE
 
 
-class IsConsumer(_HasKind):
-    kinds = (ViewerKind.CONSUMER,)
+class IsConsumer(_HasCapability):
+    """Filing complaints and what comes with them (escalating, erasing one's account)."""
+
+    capability = Capability.FILE_COMPLAINTS
 
 
 class CanHandleEscalations(BasePermission):

@@ -24,8 +24,8 @@ from typing import Any
 from amicable.infra.errors import Unauthenticated, not_found
 from amicable.models import Company, Complaint, Message
 from amicable.policy import (
+    Capability,
     Viewer,
-    ViewerKind,
     can_find_company,
     can_moderate,
     can_see_complaint,
@@ -144,11 +144,11 @@ async def company_score_updated(
 
 
 def _feed_channel(viewer: Viewer) -> str | None:
-    if viewer.kind is ViewerKind.MODERATOR:
+    if viewer.can(Capability.MODERATE):
         return moderation_channel()
-    if viewer.kind is ViewerKind.AGENT and viewer.company_id is not None:
+    if viewer.can(Capability.ACT_FOR_COMPANY) and viewer.company_id is not None:
         return company_channel(str(viewer.company_id))
-    if viewer.kind is ViewerKind.CONSUMER and viewer.user_id is not None:
+    if viewer.can(Capability.FILE_COMPLAINTS) and viewer.user_id is not None:
         return user_channel(str(viewer.user_id))
     return None
 
