@@ -21,9 +21,17 @@ from amicable.models.enums import (
     ModerationState,
 )
 from amicable.models.moderation import ModerationItemKind
-from amicable.policy import Capability, Viewer, can_post_message, is_owner, message_filter
+from amicable.policy import (
+    Capability,
+    Viewer,
+    can_post_message,
+    can_see_message,
+    is_owner,
+    message_filter,
+)
 from amicable.resolvers import audit, screen
 from amicable.resolvers import scores as score_ops
+from amicable.resolvers.complaints import get as get_complaint
 from amicable.resolvers.complaints import get_for_update
 from amicable.resolvers.moderation_items import queue_item
 from amicable.resolvers.publish import committed
@@ -256,6 +264,17 @@ def _is_first_company_reply(complaint: Complaint, message: Message) -> bool:
         and message.moderation_state is ModerationState.PUBLISHED
         and complaint.first_company_reply_at == message.created_at
     )
+
+
+async def get(viewer: Viewer, message_id: uuid.UUID) -> tuple[Complaint, Message] | None:
+    """A message (by `node`) with its complaint, if the viewer may see both."""
+    message = await Message.get_or_none(id=message_id)
+    if message is None:
+        return None
+    complaint = await get_complaint(viewer, complaint_id=message.complaint_id)
+    if complaint is None or not can_see_message(viewer, complaint, message):
+        return None
+    return complaint, message
 
 
 async def thread(

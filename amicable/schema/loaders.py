@@ -12,7 +12,16 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
-from amicable.models import Company, CompanyAddress, Complaint, Message, User
+from amicable.models import (
+    Company,
+    CompanyAddress,
+    Complaint,
+    ContentReport,
+    CorrectionRequest,
+    Escalation,
+    Message,
+    User,
+)
 from amicable.policy import Viewer
 from amicable.resolvers import messages as message_ops
 
@@ -41,16 +50,85 @@ async def _load_addresses(ids: Sequence[uuid.UUID]) -> list[list[CompanyAddress]
     return [grouped[i] for i in ids]
 
 
+async def _load_messages(ids: Sequence[uuid.UUID]) -> list[Message | None]:
+    rows = {m.id: m for m in await Message.filter(id__in=list(ids))}
+    return [rows.get(i) for i in ids]
+
+
+async def _load_reports(ids: Sequence[uuid.UUID]) -> list[list[ContentReport]]:
+    grouped: dict[uuid.UUID, list[ContentReport]] = {i: [] for i in ids}
+    for report in await ContentReport.filter(item_id__in=list(ids)).order_by("created_at"):
+        grouped[report.item_id].append(report)
+    return [grouped[i] for i in ids]
+
+
+async def _load_corrections(ids: Sequence[uuid.UUID]) -> list[CorrectionRequest | None]:
+    rows = {c.item_id: c for c in await CorrectionRequest.filter(item_id__in=list(ids))}
+    return [rows.get(i) for i in ids]
+
+
+async def _load_escalations(ids: Sequence[uuid.UUID]) -> list[Escalation | None]:
+    rows = {e.id: e for e in await Escalation.filter(id__in=list(ids))}
+    return [rows.get(i) for i in ids]
+
+
+class EscalationByIdLoader(DataLoader[uuid.UUID, Escalation | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_escalations)
+
+
+class ComplaintByIdLoader(DataLoader[uuid.UUID, Complaint | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_complaints)
+
+
+class MessageByIdLoader(DataLoader[uuid.UUID, Message | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_messages)
+
+
+class UserByIdLoader(DataLoader[uuid.UUID, User | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_users)
+
+
+class CompanyByIdLoader(DataLoader[uuid.UUID, Company | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_companies)
+
+
+class AddressesByCompanyLoader(DataLoader[uuid.UUID, list[CompanyAddress]]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_addresses)
+
+
+class ContentReportsByItemLoader(DataLoader[uuid.UUID, list[ContentReport]]):
+    """The reports grouped on each moderation item, oldest first."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_reports)
+
+
+class CorrectionRequestByItemLoader(DataLoader[uuid.UUID, CorrectionRequest | None]):
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_corrections)
+
+
 class Loaders:
     """Built per request (and per event on a websocket), never shared: a cached row must not
     outlive the moment its visibility was decided."""
 
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        self.company_by_id = DataLoader(load_fn=_load_companies)
-        self.user_by_id = DataLoader(load_fn=_load_users)
-        self.complaint_by_id = DataLoader(load_fn=_load_complaints)
-        self.addresses_by_company = DataLoader(load_fn=_load_addresses)
+        self.company_by_id = CompanyByIdLoader()
+        self.user_by_id = UserByIdLoader()
+        self.complaint_by_id = ComplaintByIdLoader()
+        self.message_by_id = MessageByIdLoader()
+        self.escalation_by_id = EscalationByIdLoader()
+        self.addresses_by_company = AddressesByCompanyLoader()
+        # Moderators' queue: one query per kind of nested row for the whole page.
+        self.reports_by_item = ContentReportsByItemLoader()
+        self.correction_by_item = CorrectionRequestByItemLoader()
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
 
     async def company(self, company_id: uuid.UUID) -> Company:
@@ -59,6 +137,19 @@ class Loaders:
         if company is None:
             raise LookupError(f"company {company_id} vanished")
         return company
+
+    async def complaint(self, complaint_id: uuid.UUID) -> Complaint:
+        """A complaint that a foreign key guarantees (an operation's result points to it)."""
+        complaint = await self.complaint_by_id.load(complaint_id)
+        if complaint is None:
+            raise LookupError(f"complaint {complaint_id} vanished")
+        return complaint
+
+    async def escalation(self, escalation_id: uuid.UUID) -> Escalation:
+        escalation = await self.escalation_by_id.load(escalation_id)
+        if escalation is None:
+            raise LookupError(f"escalation {escalation_id} vanished")
+        return escalation
 
     async def user(self, user_id: uuid.UUID) -> User:
         user = await self.user_by_id.load(user_id)

@@ -9,10 +9,10 @@ from strawberry import relay
 
 from amicable import policy
 from amicable.infra.pagination import BY_NAME, NEWEST_FIRST
-from amicable.models import Message
 from amicable.resolvers import accounts as account_ops
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import complaints as complaint_ops
+from amicable.resolvers import messages as message_ops
 from amicable.resolvers import score_ranking
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
@@ -52,12 +52,10 @@ async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | 
             else None
         )
     if type_name == "Message":
-        message = await Message.get_or_none(id=node_id)
-        if message is None:
+        found = await message_ops.get(viewer, node_id)
+        if found is None:
             return None
-        complaint = await complaint_ops.get(viewer, complaint_id=message.complaint_id)
-        if complaint is None or not policy.can_see_message(viewer, complaint, message):
-            return None
+        complaint, message = found
         return MessageType(id=str(message.id), model=message, complaint_model=complaint)
     if type_name in ("ModerationItem", "Escalation"):
         return await moderation_node(info, type_name, node_id)

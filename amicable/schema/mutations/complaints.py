@@ -158,7 +158,7 @@ class ComplaintMutations:
         message, errors = await attempt(run())
         if message is None:
             return MessagePostPayload(errors=errors)
-        complaint = await models.Complaint.get(id=message.complaint_id)
+        complaint = await info.context.loaders.complaint(message.complaint_id)
         return MessagePostPayload(
             message=MessageType(id=str(message.id), model=message, complaint_model=complaint),
             complaint=ComplaintType.from_model(complaint),

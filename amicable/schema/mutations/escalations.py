@@ -77,7 +77,7 @@ class EscalationMutations:
         escalation, errors = await attempt(run())
         if escalation is None:
             return ComplaintEscalatePayload(errors=errors)
-        complaint = await models.Complaint.get(id=escalation.complaint_id)
+        complaint = await info.context.loaders.complaint(escalation.complaint_id)
         return ComplaintEscalatePayload(complaint=ComplaintType.from_model(complaint), errors=[])
 
     @strawberry.mutation(
@@ -121,8 +121,10 @@ class EscalationMutations:
         note, errors = await attempt(run())
         if note is None:
             return EscalationNoteAddPayload(errors=errors)
-        escalation = await models.Escalation.get(id=note.escalation_id)
-        author = await models.User.get_or_none(id=note.author_id) if note.author_id else None
+        escalation = await info.context.loaders.escalation(note.escalation_id)
+        author = (
+            await info.context.loaders.user_by_id.load(note.author_id) if note.author_id else None
+        )
         return EscalationNoteAddPayload(
             note=note_type(note, author),
             escalation=EscalationType.from_model(escalation),

@@ -111,33 +111,35 @@ class ModerationItemType(relay.Node):
         return self.model.report_count
 
     @strawberry.field
-    async def reports(self) -> list[ContentReportType]:
-        rows = await models.ContentReport.filter(item_id=self.model.id).order_by("created_at")
+    async def reports(self, info: Info) -> list[ContentReportType]:
+        rows = await info.context.loaders.reports_by_item.load(self.model.id)
         return [
             ContentReportType(reason=r.reason, contact=r.contact, created_at=r.created_at)
             for r in rows
         ]
 
     @strawberry.field
-    async def correction(self) -> CorrectionRequestType | None:
-        row = await models.CorrectionRequest.get_or_none(item_id=self.model.id)
+    async def correction(self, info: Info) -> CorrectionRequestType | None:
+        row = await info.context.loaders.correction_by_item.load(self.model.id)
         return CorrectionRequestType.from_model(row) if row else None
 
     @strawberry.field
-    async def complaint(self) -> ComplaintType | None:
+    async def complaint(self, info: Info) -> ComplaintType | None:
         if self.model.complaint_id is None:
             return None
-        row = await models.Complaint.get_or_none(id=self.model.complaint_id)
+        row = await info.context.loaders.complaint_by_id.load(self.model.complaint_id)
         return ComplaintType.from_model(row) if row else None
 
     @strawberry.field
-    async def message(self) -> MessageType | None:
+    async def message(self, info: Info) -> MessageType | None:
         if self.model.message_id is None:
             return None
-        row = await models.Message.get_or_none(id=self.model.message_id)
+        row = await info.context.loaders.message_by_id.load(self.model.message_id)
         if row is None:
             return None
-        complaint = await models.Complaint.get(id=row.complaint_id)
+        complaint = await info.context.loaders.complaint_by_id.load(row.complaint_id)
+        if complaint is None:
+            return None
         return MessageType(id=str(row.id), model=row, complaint_model=complaint)
 
     @strawberry.field
@@ -238,20 +240,19 @@ class EscalationType(relay.Node):
         return ComplaintType.from_model(row) if row else None
 
     @strawberry.field
-    async def assigned_lawyer(self) -> LawyerType | None:
+    async def assigned_lawyer(self, info: Info) -> LawyerType | None:
         if self.model.assigned_lawyer_id is None:
             return None
-        user = await models.User.get_or_none(id=self.model.assigned_lawyer_id)
+        user = await info.context.loaders.user_by_id.load(self.model.assigned_lawyer_id)
         return _lawyer(user) if user else None
 
     @strawberry.field(extensions=private(CanHandleEscalations()))
     async def notes(self, info: Info) -> list[LawyerNoteType] | None:
         rows = await escalation_ops.notes(info.context.viewer, self.model)
-        authors = {
-            u.id: u
-            for u in await models.User.filter(id__in=[r.author_id for r in rows if r.author_id])
-        }
-        return [note_type(r, authors.get(r.author_id) if r.author_id else None) for r in rows]
+        loader = info.context.loaders.user_by_id
+        authors = await loader.load_many([r.author_id for r in rows if r.author_id])
+        by_id = {u.id: u for u in authors if u is not None}
+        return [note_type(r, by_id.get(r.author_id) if r.author_id else None) for r in rows]
 
     @strawberry.field
     def created_at(self) -> datetime:
