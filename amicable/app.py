@@ -118,7 +118,9 @@ def create_app(
         await services.events.connect()
         tasks = [asyncio.create_task(_upkeep(services))]
         if mail_worker:
-            worker = OutboxWorker(settings, transport_for(settings), clock=services.clock)
+            worker = OutboxWorker(
+                settings, transport_for(settings), clock=services.clock, events=services.events
+            )
             tasks.append(asyncio.create_task(worker.run()))
         bind = parse_bind(settings.smtpd_bind)
         smtpd = await start_smtpd(services, *bind) if bind else None

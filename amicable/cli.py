@@ -136,7 +136,12 @@ def _worker(args: argparse.Namespace) -> int:
     settings = Settings()
 
     async def run() -> None:
-        await OutboxWorker(settings, transport_for(settings)).run()
+        services = _services(settings)
+        await services.events.connect()
+        try:
+            await OutboxWorker(settings, transport_for(settings), events=services.events).run()
+        finally:
+            await services.events.disconnect()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_db(settings, run()))

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from amicable.mail import addresses, compose
+from amicable.mail import addresses, compose, delivery
 from amicable.mail.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
@@ -34,6 +34,7 @@ from amicable.models.mail import (
 )
 from amicable.services import utc_now
 from amicable.settings import Settings
+from amicable.subscriptions.bus import EventBus
 
 log = logging.getLogger(__name__)
 
@@ -222,11 +223,14 @@ class OutboxWorker:
         *,
         clock: Callable[[], datetime] = utc_now,
         name: str | None = None,
+        events: EventBus | None = None,
     ) -> None:
         self.settings = settings
         self.transport = transport
         self.clock = clock
         self.name = name or uuid.uuid4().hex[:8]
+        # Where a "fix the company's address" item is announced when mail fails for good.
+        self.events = events
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until cancelled or `stop` is set; an error in one round is logged and
@@ -315,10 +319,13 @@ class OutboxWorker:
         gave_up = permanent or row.attempts >= self.settings.outbox_max_attempts
         status = OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING
         next_attempt = self.clock() + backoff_delay(self.settings, row.attempts)
-        await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
+        updated = await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
             status=status, last_error=message, next_attempt_at=next_attempt
         )
         row.status = status
+        row.last_error = message
+        if gave_up and updated:
+            await delivery.outbound_failed(self.events, row, message, self.clock())
         log.warning(
             "outbox: %s to %s failed (attempt %d%s): %s",
             row.rfc_message_id,

@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from amicable.models import Company, CompanyAddress, Complaint, Message, User
 from amicable.policy import Viewer
+from amicable.resolvers import delivery as delivery_ops
 from amicable.resolvers import messages as message_ops
 
 
@@ -51,6 +52,10 @@ class Loaders:
         self.user_by_id = DataLoader(load_fn=_load_users)
         self.complaint_by_id = DataLoader(load_fn=_load_complaints)
         self.addresses_by_company = DataLoader(load_fn=_load_addresses)
+        # DeliveryByComplaintLoader: keyed by the complaint row (its sent_at is needed).
+        self.delivery_by_complaint: DataLoader[Complaint, delivery_ops.Delivery] = DataLoader(
+            load_fn=delivery_ops.deliveries, cache_key_fn=lambda complaint: complaint.id
+        )
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
 
     async def company(self, company_id: uuid.UUID) -> Company:

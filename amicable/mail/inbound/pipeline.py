@@ -22,7 +22,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from amicable.mail import addresses
-from amicable.mail.inbound import classify, route, trim
+from amicable.mail.inbound import bounces, classify, dsn, route, trim
 from amicable.mail.inbound import errors as e
 from amicable.mail.inbound.attachments import (
     IncomingAttachment,
@@ -30,13 +30,12 @@ from amicable.mail.inbound.attachments import (
     storage_key,
     write,
 )
-from amicable.models import Attachment, CompanyAddress, Complaint, InboundMail, OutboxMail
+from amicable.models import Attachment, Complaint, InboundMail
 from amicable.models.enums import Channel, ModerationState
 from amicable.models.mail import (
     InboundDoor,
     ModerationItem,
     ModerationItemKind,
-    RecipientKind,
 )
 from amicable.resolvers import corrections, messages
 from amicable.resolvers.errors import OperationFailed
@@ -178,10 +177,13 @@ async def classify_mail(services: Services, received: Received) -> None:
     settings, message = services.settings, received.message
     if classify.is_loop(settings, message):
         raise e.LoopDetected(str(message.get("Message-ID", "")))
-    report = classify.bounce_report(message, received.envelope_sender)
+    report = dsn.delivery_report(message, received.envelope_sender)
     if report is not None:
-        await handle_bounce(services, received, report)
-        raise e.BounceReceived(", ".join(report.failed_recipients))
+        # Recorded on the raw mail, never posted (bounces.py says what each action does).
+        detail = await bounces.take_report(
+            services, received.record, message, received.envelope_recipients, report
+        )
+        raise e.BounceReceived(detail)
     if classify.is_auto_reply(message):
         # Kept on the record with its thread, never posted, never counted as a response.
         found = await route.find_thread(settings, message, received.envelope_recipients)
@@ -189,53 +191,6 @@ async def classify_mail(services: Services, received: Received) -> None:
             received.record.complaint_id = found.complaint_id
             await received.record.save(update_fields=["complaint_id"])
         raise e.AutoReplyReceived(str(message.get("Subject", ""))[:200])
-
-
-async def handle_bounce(
-    services: Services, received: Received, report: classify.BounceReport
-) -> None:
-    """Mark the company address that bounced as failing and ask moderators to fix it.
-    Bounces come back to the thread's reply address (our envelope sender), whose token
-    names the mail; the report's own fields name the failed recipient."""
-    found = await route.find_thread(
-        services.settings, received.message, received.envelope_recipients
-    )
-    mails = []
-    if report.original_message_ids:
-        mails = await OutboxMail.filter(rfc_message_id__in=report.original_message_ids)
-    if not mails and found is not None and found.issued_to:
-        mails = await OutboxMail.filter(
-            complaint_id=found.complaint_id, recipient=found.issued_to
-        ).limit(1)
-    failed = set(report.failed_recipients) or {m.recipient for m in mails}
-    for mail in mails:
-        if mail.recipient_kind is not RecipientKind.COMPANY or mail.recipient not in failed:
-            continue
-        complaint = await Complaint.get(id=mail.complaint_id)
-        await _mark_address_failing(services, received, complaint, mail.recipient)
-    if mails and mails[0].complaint_id:
-        received.record.complaint_id = mails[0].complaint_id
-        await received.record.save(update_fields=["complaint_id"])
-
-
-async def _mark_address_failing(
-    services: Services, received: Received, complaint: Complaint, email: str
-) -> None:
-    async with in_transaction():
-        updated = await CompanyAddress.filter(
-            company_id=complaint.company_id, email=email, failing=False
-        ).update(failing=True)
-        if not updated:
-            return  # already known; one item per failing address is enough
-        item = await ModerationItem.create(
-            kind=ModerationItemKind.COMPANY_ADDRESS_FAILING,
-            complaint_id=complaint.id,
-            company_id=complaint.company_id,
-            inbound_mail_id=received.record.id,
-            reason=f"Mail to {email} bounced; fix this company's address.",
-            created_at=services.now(),
-        )
-    await services.events.publish(ModerationItemAdded(str(item.id), str(complaint.id)))
 
 
 async def take_correction_request(services: Services, received: Received) -> None:
