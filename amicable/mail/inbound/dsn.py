@@ -45,8 +45,7 @@ _BASIC = re.compile(r"(?<![\d.])([245])[0-9]{2}(?=[ -])")
 _ORIGINAL_MARKERS = re.compile(
     r"^.*(below this line is a copy of the message|this is a copy of the message|"
     r"original message follows|original message headers|"
-    r"header of the original message|the original message was received|"
-    r"----- original message -----|returned message|undelivered message).*$",
+    r"header of the original message|----- original message -----).*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _DELAY_PHRASES = re.compile(
@@ -186,7 +185,7 @@ def _field_blocks(part: Message) -> list[Message]:
     payload = part.get_payload()
     if isinstance(payload, list) and all(isinstance(p, Message) for p in payload):
         return list(payload)
-    text = _decoded(part).replace("\r\n", "\n")
+    text = _decoded(part)
     parser = HeaderParser()
     return [parser.parsestr(chunk.strip() + "\n") for chunk in re.split(r"\n[ \t]*\n", text)]
 
@@ -233,7 +232,7 @@ def _attached_message_ids(parts: list[Message]) -> list[str]:
             if isinstance(payload, list) and payload and isinstance(payload[0], Message):
                 headers = payload[0]
         elif content_type in _HEADER_TYPES:
-            headers = HeaderParser().parsestr(_decoded(part).replace("\r\n", "\n"))
+            headers = HeaderParser().parsestr(_decoded(part))
         if headers is not None:
             found += addresses.message_ids(str(headers.get("Message-ID", "")))[:1]
     return list(dict.fromkeys(found))
@@ -333,7 +332,9 @@ def _decoded(part: Message) -> str:
     if isinstance(payload, bytes):
         charset = part.get_content_charset() or "utf-8"
         try:
-            return payload.decode(charset, "replace")
+            text = payload.decode(charset, "replace")
         except LookupError:
-            return payload.decode("utf-8", "replace")
-    return str(part.get_payload() or "")
+            text = payload.decode("utf-8", "replace")
+    else:
+        text = str(part.get_payload() or "")
+    return text.replace("\r\n", "\n")
