@@ -10,8 +10,8 @@ what each recipient's block means for it.
   something moderators can fix.
 - `delayed`, `delivered`, `relayed`, `expanded`, and failures with a transient status
   (4.x.x, e.g. a full mailbox) or none: recorded on the raw mail, nothing more. An address
-  that one block reports failed and another reports delivered (an alias expanded to
-  several mailboxes) did receive the mail: recorded only.
+  that one block reports failed and another reports delivered or delayed (an alias
+  expanded to several mailboxes) is alive: recorded only.
 - a report naming no recipient, or a permanent failure we cannot tie to an address we
   mailed (a forwarding target, a report without the original's headers): one review item
   for moderators; nothing is marked.
@@ -33,6 +33,8 @@ from amicable.models.mail import ModerationItem, ModerationItemKind, RecipientKi
 from amicable.services import Services
 from amicable.subscriptions.events import ModerationItemAdded
 
+ALIVE = REACHED | {"delayed"}
+
 
 async def take_report(
     services: Services,
@@ -46,7 +48,9 @@ async def take_report(
     if complaint_id is not None:
         record.complaint_id = complaint_id
         await record.save(update_fields=["complaint_id"])
-    reached = {a for r in report.recipients if r.action in REACHED for a in r.addresses}
+    # An address that any block reports reached or still being tried is alive (an alias
+    # whose mailboxes fared differently): its failed block alone does not mark it.
+    reached = {a for r in report.recipients if r.action in ALIVE for a in r.addresses}
     lines: list[str] = []
     review: list[str] = []
     if not report.names_a_recipient:
@@ -79,7 +83,7 @@ async def _apply(
         )
         return "not an address we mailed; for review"
     if addresses.normalise(mail.recipient) in reached:
-        return "also reported delivered; recorded"
+        return "also reported delivered or delayed; recorded"
     await delivery.record_bounce(mail, f"{block.status} {block.diagnostic}".strip())
     if mail.recipient_kind is RecipientKind.CONSUMER:
         return "consumer's address; recorded"
