@@ -43,18 +43,19 @@ log = logging.getLogger(__name__)
 
 
 async def company_address(complaint: Complaint) -> str | None:
-    """Where the company gets this complaint's mail: the address the complaint went to,
-    or else the company's first address that does not bounce."""
+    """Where the company gets this complaint's mail: the address the complaint went to
+    while it is still one of the company's working addresses (a moderator may have replaced
+    it), or else the company's first address that does not bounce."""
     first = (
         await OutboxMail.filter(complaint_id=complaint.id, recipient_kind=RecipientKind.COMPANY)
         .order_by("created_at")
         .first()
     )
     if first is not None:
-        failing = await CompanyAddress.exists(
-            company_id=complaint.company_id, email=first.recipient, failing=True
+        working = await CompanyAddress.exists(
+            company_id=complaint.company_id, email=first.recipient, failing=False
         )
-        if not failing:
+        if working:
             return first.recipient
     address = await CompanyAddress.filter(company_id=complaint.company_id, failing=False).first()
     return address.email if address else None

@@ -14,8 +14,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from amicable.mail.outbox import OutboxWorker
 from amicable.mail.sender import transport_for
 from amicable.models import CompanyAddress, Complaint, ModerationItem, OutboxMail
-from amicable.models.enums import Role
-from amicable.models.mail import ModerationItemKind, OutboxStatus
+from amicable.models.enums import ComplaintStatus, Role
+from amicable.models.mail import ModerationDecision, ModerationItemKind, OutboxStatus
+from amicable.resolvers import companies, moderation
 from amicable.subscriptions.events import ModerationItemAdded, event_from_json, moderation_channel
 from tests.conftest import GraphQLClient
 from tests.factories import make_company, make_complaint, make_user
@@ -204,3 +205,42 @@ async def test_a_later_complaint_to_a_company_without_a_working_address(
     seen = await reader.data(DELIVERY, ref=later.reference)
     assert seen["complaint"]["delivery"]["state"] == "NO_ADDRESS"
     assert await OutboxMail.filter(complaint_id=later.id).count() == 0
+
+
+async def test_fixing_the_address_and_approving_the_item_sends_it_again(
+    services, world, relay, relay_worker
+) -> None:
+    relay.rcpt_reply = "550 5.1.1 User unknown"
+    await relay_worker.run_once()
+    [item] = await ModerationItem.filter(kind=ModerationItemKind.COMPANY_ADDRESS_FAILING)
+    moderator = await make_user(services, Role.MODERATOR)
+    company = await world.complaint.company
+    await companies.update(
+        moderator.viewer, company.id, companies.CompanyChanges(addresses=["service@telenova.be"])
+    )
+    relay.rcpt_reply = "250 OK"
+    await moderation.decide(
+        services, moderator.viewer, item.id, ModerationDecision.APPROVE, "Nieuw adres via KBO."
+    )
+    await flush(relay_worker)
+    assert len(relay.accepted) == 1 and b"To: service@telenova.be" in relay.accepted[0]
+    seen = (await world.delivery(world.consumer))["delivery"]
+    assert seen["state"] == "SENT" and seen["sentAt"] is not None
+
+
+@pytest.mark.parametrize("decision", [ModerationDecision.APPROVE, ModerationDecision.REJECT])
+async def test_deciding_a_delivery_report_item_leaves_the_complaint_alone(
+    decision, services, world
+) -> None:
+    item = await ModerationItem.create(
+        kind=ModerationItemKind.DELIVERY_REPORT,
+        complaint_id=world.complaint.id,
+        company_id=world.complaint.company_id,
+        reason="The delivery report names no recipient.",
+        created_at=services.now(),
+    )
+    moderator = await make_user(services, Role.MODERATOR)
+    await moderation.decide(services, moderator.viewer, item.id, decision, "Gelezen.")
+    await world.complaint.refresh_from_db()
+    assert world.complaint.status is ComplaintStatus.WAITING_FOR_COMPANY
+    assert await OutboxMail.filter(complaint_id=world.complaint.id).count() == 1
