@@ -32,6 +32,7 @@ MARKS_THE_ADDRESS = {
     "dsn_mixed_recipients_postfix.eml": "failed 5.1.1",  # failed, delayed and delivered
     "exim_bounce.eml": "failed 5.1.1",  # Exim's plain-text bounce
     "qmail_bounce.eml": "failed 5.1.1",  # qmail's "failure notice"
+    "exchange_text_ndr.eml": "failed 5.1.1",  # older Exchange, no report part
 }
 # Reports that are recorded and nothing more.
 RECORDED_ONLY = {

@@ -52,6 +52,7 @@ EXPECTED = {
     "exim_bounce_mailbox_full.eml": [("failed", "4.2.2", COMPANY)],
     "exim_delay_warning.eml": [("delayed", "4.3.0", COMPANY)],
     "qmail_bounce.eml": [("failed", "5.1.1", COMPANY)],
+    "exchange_text_ndr.eml": [("failed", "5.1.1", COMPANY)],
     "text_bounce_no_recipient.eml": [],
 }
 

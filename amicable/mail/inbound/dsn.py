@@ -62,10 +62,11 @@ _PERMANENT_PHRASES = re.compile(
     r"address(?:es)? failed|delivery has failed|user unknown|no such user)",
     re.IGNORECASE,
 )
-# A line naming a recipient in a plain-text bounce: qmail's "<a@b>:", Exim's indented
-# "  a@b", or "a@b: reason" / "a@b (reason)".
+# A line that starts with a recipient in a plain-text bounce: qmail's "<a@b>:", Exim's
+# indented "  a@b", "a@b: reason", "a@b (reason)", older Exchange's "'a@b' on <date>".
 _RECIPIENT_LINE = re.compile(
-    r"^[ \t]*<?([^\s<>@\"':;,()]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?[ \t]*(?::.*|\(.*)?$",
+    r"^[ \t]*(?:\"[^\"\n]*\"[ \t]*)?[<'\"]?([^\s<>@\"':;,()]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})"
+    r"[>'\"]?(?:[:(\s].*)?$",
     re.MULTILINE,
 )
 _MESSAGE_ID_LINE = re.compile(r"^Message-ID:[ \t]*(<[^<>\s]+>)", re.IGNORECASE | re.MULTILINE)
