@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,7 @@ from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
 from amicable.mail.outbound.outbox import OutboxWorker
 from amicable.mail.outbound.sender import transport_for
+from amicable.resolvers import bounces as bounce_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
 from amicable.schema.view import GraphQLView
@@ -118,7 +120,12 @@ def create_app(
         await services.events.connect()
         tasks = [asyncio.create_task(_upkeep(services))]
         if mail_worker:
-            worker = OutboxWorker(settings, transport_for(settings), clock=services.clock)
+            worker = OutboxWorker(
+                settings,
+                transport_for(settings),
+                clock=services.clock,
+                on_gave_up=functools.partial(bounce_ops.outbound_failed, services),
+            )
             tasks.append(asyncio.create_task(worker.run()))
         bind = parse_bind(settings.smtpd_bind)
         smtpd = await start_smtpd(services, *bind) if bind else None

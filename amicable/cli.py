@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import getpass
 import logging
 import sys
@@ -131,11 +132,18 @@ def _services(settings: Settings) -> Any:
 def _worker(args: argparse.Namespace) -> int:
     from amicable.mail.outbound.outbox import OutboxWorker
     from amicable.mail.outbound.sender import transport_for
+    from amicable.resolvers import bounces
 
     settings = Settings()
 
     async def run() -> None:
-        await OutboxWorker(settings, transport_for(settings)).run()
+        services = _services(settings)
+        await services.events.connect()
+        try:
+            on_gave_up = functools.partial(bounces.outbound_failed, services)
+            await OutboxWorker(settings, transport_for(settings), on_gave_up=on_gave_up).run()
+        finally:
+            await services.events.disconnect()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_db(settings, run()))

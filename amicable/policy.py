@@ -193,6 +193,19 @@ def can_see_sender_addresses(viewer: Viewer, complaint: Complaint) -> bool:
 # --- messages ---------------------------------------------------------------------------
 
 
+def can_see_delivery(viewer: Viewer, complaint: Complaint) -> bool:
+    """Whether the complaint's mail reached the company: its consumer, the company's agents,
+    moderators (and lawyers on the dossier). The public reads `sentAt` and the status, not
+    the state of the mail system."""
+    return can_see_private_details(viewer, complaint)
+
+
+def can_see_delivery_errors(viewer: Viewer, complaint: Complaint) -> bool:
+    """The relay's answer or the bounce text: it names addresses and servers, and only
+    moderators act on it."""
+    return viewer.kind is ViewerKind.MODERATOR and can_see_complaint(viewer, complaint)
+
+
 def message_filter(viewer: Viewer) -> Q:
     """Which messages of a complaint the viewer already may see: call it only together with
     `can_see_complaint` (or `complaint_filter`) for the message's complaint."""

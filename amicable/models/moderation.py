@@ -30,6 +30,9 @@ class ModerationItemKind(StrEnum):
     PERSONAL_DATA = "PERSONAL_DATA"  # published with personal data masked; to review
     CONTENT_REPORT = "CONTENT_REPORT"  # someone reported a published item (grouped)
     CORRECTION_REQUEST = "CORRECTION_REQUEST"  # a company asks to correct its data
+    # A delivery report naming no recipient, or a permanent failure we cannot tie to an
+    # address we mailed: a person reads it, nothing is marked automatically.
+    DELIVERY_REPORT = "DELIVERY_REPORT"
 
 
 class ModerationDecision(StrEnum):

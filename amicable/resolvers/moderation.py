@@ -27,7 +27,7 @@ from amicable.models import (
     User,
 )
 from amicable.models.enums import ComplaintStatus, ModerationState
-from amicable.models.mail import OutboxKind
+from amicable.models.mail import OutboxKind, OutboxStatus
 from amicable.models.moderation import ModerationDecision, ModerationItemKind, ModerationItemStatus
 from amicable.policy import Viewer, can_moderate
 from amicable.resolvers import audit, corrections, notifications
@@ -154,6 +154,9 @@ async def _apply(
         if note is not None:
             effects.notified.append(note)
         return
+    if item.kind is ModerationItemKind.DELIVERY_REPORT:
+        _no_redaction(decision)
+        return  # read by a person; the report itself changed nothing to undo
     if item.kind is ModerationItemKind.COMPANY_ADDRESS_FAILING:
         _no_redaction(decision)
         if decision is ModerationDecision.APPROVE and item.complaint_id is not None:
@@ -326,10 +329,16 @@ async def _decide_message(
 async def _send_if_never_sent(
     services: Services, announce: list[Event], complaint_id: uuid.UUID
 ) -> None:
-    """The moderator fixed the company's address: send a complaint that could not go out."""
+    """The moderator fixed the company's address: send a complaint that could not go out,
+    or whose mail failed for good (refused, or bounced)."""
     complaint = await Complaint.get(id=complaint_id)
-    sent = await OutboxMail.exists(complaint_id=complaint_id, kind=OutboxKind.COMPLAINT)
-    if not sent and complaint.status is ComplaintStatus.WAITING_FOR_COMPANY:
+    latest = (
+        await OutboxMail.filter(complaint_id=complaint_id, kind=OutboxKind.COMPLAINT)
+        .order_by("-created_at")
+        .first()
+    )
+    again = latest is None or latest.status is OutboxStatus.FAILED
+    if again and complaint.status is ComplaintStatus.WAITING_FOR_COMPANY:
         await complaint_ops.enqueue_complaint(services, announce, complaint, services.now())
 
 

@@ -337,6 +337,13 @@ async def rebuild_company(services: Services, company_id: uuid.UUID) -> bool:
             batch_size=500,
         )
         await AwaitingReply.bulk_create(awaiting, batch_size=500)
+        if not by_day:
+            # Never sent a complaint: no stored score, as the incremental path keeps it (a
+            # company is ranked from its first sent complaint on), so that a rebuild adds
+            # no company to the rankings.
+            removed = await CompanyScore.filter(company_id=company_id).delete()
+            await CompanyScoreCategory.filter(company_id=company_id).delete()
+            return bool(removed)
         return await refresh_snapshot(services, company_id)
 
 

@@ -23,6 +23,7 @@ from amicable.models import (
     User,
 )
 from amicable.policy import Viewer
+from amicable.resolvers import delivery as delivery_ops
 from amicable.resolvers import messages as message_ops
 
 
@@ -129,6 +130,10 @@ class Loaders:
         # Moderators' queue: one query per kind of nested row for the whole page.
         self.reports_by_item = ContentReportsByItemLoader()
         self.correction_by_item = CorrectionRequestByItemLoader()
+        # DeliveryByComplaintLoader: keyed by the complaint row (its sent_at is needed).
+        self.delivery_by_complaint: DataLoader[Complaint, delivery_ops.Delivery] = DataLoader(
+            load_fn=delivery_ops.deliveries, cache_key_fn=lambda complaint: complaint.id
+        )
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
 
     async def company(self, company_id: uuid.UUID) -> Company:

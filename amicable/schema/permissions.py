@@ -82,6 +82,16 @@ class CanSeeSenderAddresses(BasePermission):
         return policy.can_see_sender_addresses(info.context.viewer, source.complaint_model)
 
 
+class CanSeeDelivery(BasePermission):
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.can_see_delivery(info.context.viewer, source.complaint_model)
+
+
+class CanSeeDeliveryErrors(BasePermission):
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.can_see_delivery_errors(info.context.viewer, source.complaint_model)
+
+
 class CanSeeCompanyContacts(BasePermission):
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         return policy.can_see_company_contacts(info.context.viewer, source.model)

@@ -29,9 +29,9 @@ from amicable.mail.inbound.attachments import (
     storage_key,
     write,
 )
-from amicable.mail.outbound import addresses
-from amicable.models import Complaint, InboundMail, OutboxMail
-from amicable.models.mail import InboundDoor, RecipientKind
+from amicable.mail.outbound import addresses, dsn
+from amicable.models import Complaint, InboundMail
+from amicable.models.mail import InboundDoor
 from amicable.policy import Viewer
 from amicable.resolvers import bounces, corrections, messages
 from amicable.services import Services
@@ -171,10 +171,19 @@ async def classify_mail(services: Services, received: Received) -> None:
     settings, message = services.settings, received.message
     if classify.is_loop(settings, message):
         raise e.LoopDetected(str(message.get("Message-ID", "")))
-    report = classify.bounce_report(message, received.envelope_sender)
+    report = dsn.delivery_report(message, received.envelope_sender)
     if report is not None:
-        await handle_bounce(services, received, report)
-        raise e.BounceReceived(", ".join(report.failed_recipients))
+        # Recorded on the raw mail, never posted (resolvers/bounces.py says what each
+        # action does). Where it came back to names our mail when the report does not.
+        found = await route.find_thread(settings, message, received.envelope_recipients)
+        detail = await bounces.take_report(
+            services,
+            received.record,
+            report,
+            thread_complaint_id=found.complaint_id if found else None,
+            thread_issued_to=found.issued_to if found else None,
+        )
+        raise e.BounceReceived(detail)
     if classify.is_auto_reply(message):
         # Kept on the record with its thread, never posted, never counted as a response.
         found = await route.find_thread(settings, message, received.envelope_recipients)
@@ -182,35 +191,6 @@ async def classify_mail(services: Services, received: Received) -> None:
             received.record.complaint_id = found.complaint_id
             await received.record.save(update_fields=["complaint_id"])
         raise e.AutoReplyReceived(str(message.get("Subject", ""))[:200])
-
-
-async def handle_bounce(
-    services: Services, received: Received, report: classify.BounceReport
-) -> None:
-    """Mark the company address that bounced as failing and ask moderators to fix it.
-    Bounces come back to the thread's reply address (our envelope sender), whose token
-    names the mail; the report's own fields name the failed recipient."""
-    found = await route.find_thread(
-        services.settings, received.message, received.envelope_recipients
-    )
-    mails = []
-    if report.original_message_ids:
-        mails = await OutboxMail.filter(rfc_message_id__in=report.original_message_ids)
-    if not mails and found is not None and found.issued_to:
-        mails = await OutboxMail.filter(
-            complaint_id=found.complaint_id, recipient=found.issued_to
-        ).limit(1)
-    failed = set(report.failed_recipients) or {m.recipient for m in mails}
-    for mail in mails:
-        if mail.recipient_kind is not RecipientKind.COMPANY or mail.recipient not in failed:
-            continue
-        complaint = await Complaint.get(id=mail.complaint_id)
-        await bounces.company_address_bounced(
-            services, complaint, mail.recipient, received.record.id
-        )
-    if mails and mails[0].complaint_id:
-        received.record.complaint_id = mails[0].complaint_id
-        await received.record.save(update_fields=["complaint_id"])
 
 
 async def take_correction_request(services: Services, received: Received) -> None:

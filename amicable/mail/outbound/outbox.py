@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from tortoise.expressions import F
@@ -31,23 +31,26 @@ from amicable.settings import Settings
 
 log = logging.getLogger(__name__)
 
+GaveUpHook = Callable[[OutboxMail, str], Awaitable[None]]
+
 
 # --- queueing (inside the caller's transaction) ------------------------------------------
 
 
 async def company_address(complaint: Complaint) -> str | None:
-    """Where the company gets this complaint's mail: the address the complaint went to,
-    or else the company's first address that does not bounce."""
+    """Where the company gets this complaint's mail: the address the complaint went to
+    while it is still one of the company's working addresses (a moderator may have replaced
+    it), or else the company's first address that does not bounce."""
     first = (
         await OutboxMail.filter(complaint_id=complaint.id, recipient_kind=RecipientKind.COMPANY)
         .order_by("created_at")
         .first()
     )
     if first is not None:
-        failing = await CompanyAddress.exists(
-            company_id=complaint.company_id, email=first.recipient, failing=True
+        working = await CompanyAddress.exists(
+            company_id=complaint.company_id, email=first.recipient, failing=False
         )
-        if not failing:
+        if working:
             return first.recipient
     address = await CompanyAddress.filter(company_id=complaint.company_id, failing=False).first()
     return address.email if address else None
@@ -211,11 +214,16 @@ class OutboxWorker:
         *,
         clock: Callable[[], datetime] = utc_now,
         name: str | None = None,
+        on_gave_up: GaveUpHook | None = None,
     ) -> None:
         self.settings = settings
         self.transport = transport
         self.clock = clock
         self.name = name or uuid.uuid4().hex[:8]
+        # Called when a mail fails for good (refused, or every retry spent): the operation
+        # that marks the address failing and asks moderators to fix it lives above this
+        # floor, so whoever runs the worker passes it in.
+        self.on_gave_up = on_gave_up
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until cancelled or `stop` is set; an error in one round is logged and
@@ -304,10 +312,13 @@ class OutboxWorker:
         gave_up = permanent or row.attempts >= self.settings.outbox_max_attempts
         status = OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING
         next_attempt = self.clock() + backoff_delay(self.settings, row.attempts)
-        await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
+        updated = await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
             status=status, last_error=message, next_attempt_at=next_attempt
         )
         row.status = status
+        row.last_error = message
+        if gave_up and updated and self.on_gave_up is not None:
+            await self.on_gave_up(row, message)
         log.warning(
             "outbox: %s to %s failed (attempt %d%s): %s",
             row.rfc_message_id,

@@ -17,9 +17,10 @@ from amicable.infra.pagination import OLDEST_FIRST
 from amicable.resolvers import messages as message_ops
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
-from amicable.schema.permissions import CanSeePrivateDetails, private
+from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.company import CompanyType
+from amicable.schema.types.delivery import ComplaintDeliveryType
 from amicable.schema.types.enums import ComplaintStatus, Outcome, Visibility
 from amicable.schema.types.message import MessageType
 
@@ -105,9 +106,21 @@ class ComplaintType(relay.Node):
     def created_at(self) -> datetime:
         return self.model.created_at
 
-    @strawberry.field
+    @strawberry.field(
+        description="When the complaint was sent out to the company (queued for its mail; it "
+        "counts in the company's score from then). Whether the relay took the mail: `delivery`."
+    )
     def sent_at(self) -> datetime | None:
         return self.model.sent_at
+
+    @strawberry.field(
+        extensions=private(CanSeeDelivery()),
+        description="The complaint's mail to the company: for its consumer, the company's "
+        "agents and moderators; null for everyone else.",
+    )
+    async def delivery(self, info: Info) -> ComplaintDeliveryType | None:
+        found = await info.context.loaders.delivery_by_complaint.load(self.model)
+        return ComplaintDeliveryType(complaint_model=self.model, delivery=found)
 
     @strawberry.field
     def first_company_reply_at(self) -> datetime | None:
