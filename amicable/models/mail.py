@@ -53,6 +53,8 @@ class ModerationItemKind(StrEnum):
     PERSONAL_DATA = "PERSONAL_DATA"  # published with personal data masked; to review
     CONTENT_REPORT = "CONTENT_REPORT"  # someone reported a published item (grouped)
     CORRECTION_REQUEST = "CORRECTION_REQUEST"  # a company asks to correct its data
+    EMPTY_REPLY = "EMPTY_REPLY"  # a mailed reply with nothing new once trimmed; not posted
+    UNPROCESSABLE_MAIL = "UNPROCESSABLE_MAIL"  # a mail the pipeline could not process
 
 
 class ModerationDecision(StrEnum):

@@ -18,14 +18,33 @@ _BOUNCE_SUBJECTS = re.compile(
     re.IGNORECASE,
 )
 
-# Localized subjects of automatic replies (Outlook, Gmail's vacation responder, Apple Mail,
-# Exchange and common helpdesks), matched at the start or after a "Re:"-like prefix.
+# Localized subjects of automatic replies (Outlook, Exchange, Gmail's vacation responder,
+# Apple Mail, Thunderbird, helpdesks). Only the FORM of an out-of-office subject counts: a
+# label followed by a colon ("Automatisch antwoord: <subject>", "Réponse automatique :"),
+# or a whole out-of-office phrase standing alone. A word that merely begins a changed
+# subject ("RE: Absence de remboursement", "Re: Afwezigheid van levering") is a reply.
+_REPLY_PREFIX = r"(?:(?:re|aw|antw|tr|fw|fwd|wg|réf|ref)\s*:\s*)*"
+_LABELS = (
+    r"automatic reply|auto[- ]?reply|auto[- ]?response|autoresponse|automated response|"
+    r"out of (?:the )?office(?: reply| notice| message| autoreply)?|ooo|"
+    r"automatisch antwoord|afwezig|afwezigheid|afwezigheidsmelding|afwezigheidsbericht|"
+    r"niet aanwezig|niet op kantoor|buiten kantoor|"
+    r"réponse automatique|reponse automatique|"
+    r"réponse automatique d'absence du bureau|absence du bureau|absent du bureau|absence|absent|"
+    r"abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|nicht im büro|"
+    r"risposta automatica|fuori sede|respuesta automática|fuera de la oficina"
+)
 _AUTO_REPLY_SUBJECTS = re.compile(
-    r"^\s*(?:(?:re|aw|antw|tr|fw|wg)\s*:\s*)*"
-    r"(automatic reply|auto[- ]?reply|autoreply|auto response|out of (?:the )?office|"
-    r"afwezig|afwezigheid|automatisch antwoord|niet aanwezig|"
-    r"réponse automatique|reponse automatique|absence|absent\b|"
-    r"abwesenheit|automatische antwort|abwesenheitsnotiz|nicht im büro)",
+    rf"^\s*(?:\[[^\]]{{1,40}}\]\s*)?{_REPLY_PREFIX}(?:{_LABELS})\s*:",
+    re.IGNORECASE,
+)
+# The phrases that are out-of-office subjects on their own (no colon needed), when they are
+# the whole subject or are followed only by a date or a name after a dash.
+_AUTO_REPLY_PHRASES = re.compile(
+    r"^\s*(?:out of (?:the )?office|absence du bureau|absent du bureau|"
+    r"nicht im büro|niet op kantoor|buiten kantoor|afwezig|abwesend|abwesenheitsnotiz|"
+    r"automatic reply|automatisch antwoord|réponse automatique|automatische antwort)"
+    r"\s*(?:$|[-\u2013\u2014(]\s*[^:]{0,80}$)",
     re.IGNORECASE,
 )
 
@@ -105,18 +124,23 @@ def _part_text(part: Message) -> str:
 
 def is_auto_reply(message: Message) -> bool:
     """RFC 3834 `Auto-Submitted` (anything but "no"), `Precedence`, the X-Autoreply family,
-    Exchange's out-of-office markers, or a localized out-of-office subject."""
+    Exchange's out-of-office marker, or a subject in the form of an out-of-office reply."""
     auto_submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
     if auto_submitted and auto_submitted != "no":
         return True
     if str(message.get("Precedence", "")).strip().lower() in _PRECEDENCE_AUTOMATIC:
         return True
-    if any(message.get(header) for header in _AUTO_REPLY_HEADERS):
-        return True
-    # Exchange sets X-Auto-Response-Suppress on its own automatic replies, and marks
-    # out-of-office replies in X-MS-Exchange-Inbox-Rules-Loop / X-MS-Has-Attach-less OOF.
-    if message.get("X-Auto-Response-Suppress") or message.get("X-MS-Exchange-Inbox-Rules-Loop"):
+    for header in _AUTO_REPLY_HEADERS:
+        value = message.get(header)
+        if value is not None and str(value).strip().lower() not in ("no", "false", "0"):
+            return True
+    # Outlook and Exchange set X-Auto-Response-Suppress on the automatic replies they send
+    # (so that the other side does not answer them in turn). X-MS-Exchange-Inbox-Rules-Loop
+    # alone marks any mail made by a server-side rule, a forwarded genuine reply included,
+    # so it decides nothing here.
+    if message.get("X-Auto-Response-Suppress"):
         return True
     if "oof" in str(message.get("X-MS-Exchange-Generated-Message-Source", "")).lower():
         return True
-    return bool(_AUTO_REPLY_SUBJECTS.match(str(message.get("Subject", ""))))
+    subject = str(message.get("Subject", ""))
+    return bool(_AUTO_REPLY_SUBJECTS.match(subject) or _AUTO_REPLY_PHRASES.match(subject))

@@ -22,8 +22,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from amicable.mail import addresses
-from amicable.mail.inbound import classify, route, trim
+from amicable.mail.inbound import classify, helpdesks, holding, route, sent_texts, trim
 from amicable.mail.inbound import errors as e
+from amicable.mail.inbound.artefacts import safe_text
 from amicable.mail.inbound.attachments import (
     IncomingAttachment,
     attachments_of,
@@ -80,10 +81,16 @@ async def receive(
         except e.InboundRejected:
             raise
         except Exception as error:
-            # A bug or an outage mid-way: let the sender's server retry, and let the retry
-            # through the duplicate check.
-            log.exception("inbound mail %s failed", record.id)
-            raise e.TemporaryFailure(f"{type(error).__name__}: {error}") from error
+            if holding.is_transient(error):
+                # An outage mid-way: let the sender's server retry, and let the retry
+                # through the duplicate check.
+                log.exception("inbound mail %s failed", record.id)
+                raise e.TemporaryFailure(f"{type(error).__name__}: {error}") from error
+            # Anything else would fail the same way on every retry: accept the mail, keep
+            # its raw, and let moderators look at it.
+            log.exception("inbound mail %s could not be processed", record.id)
+            await _hold_unprocessable(services, record, error)
+            raise e.Unprocessable(type(error).__name__) from error
     except e.InboundRejected as rejection:
         verdict = e.verdict_for(rejection)
         if record is not None:
@@ -113,8 +120,10 @@ async def store_raw(
     """Keep the raw message before anything else. Its Message-ID (or, without one, its
     digest) is a unique key: a second delivery fails to claim it and is acknowledged."""
     headers = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
-    message_id = str(headers.get("Message-ID", "") or "").strip()[:255]
-    subject = str(headers.get("Subject", "") or "")
+    message_id = safe_text(str(headers.get("Message-ID", "") or "")).strip()[:255]
+    subject = safe_text(str(headers.get("Subject", "") or ""))
+    envelope_sender = safe_text(envelope_sender)
+    envelope_recipients = [safe_text(r) for r in envelope_recipients]
     key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
     try:
         return await InboundMail.create(
@@ -123,7 +132,7 @@ async def store_raw(
             rfc_message_id=message_id,
             envelope_sender=envelope_sender[:254],
             envelope_recipients=envelope_recipients[:50],
-            sender=addresses.sender_address(str(headers.get("From", "") or ""))[:254],
+            sender=safe_text(addresses.sender_address(str(headers.get("From", "") or "")))[:254],
             subject=subject[:255],
             raw_message=raw,
             size=len(raw),
@@ -162,13 +171,12 @@ _MISSING = object()
 def parse(
     record: InboundMail, raw: bytes, envelope_sender: str, envelope_recipients: list[str]
 ) -> Received:
-    try:
-        message = BytesParser(_class=_ReadOnlyMessage, policy=policy.default).parsebytes(raw)
-        assert isinstance(message, EmailMessage)
-        sender = addresses.sender_address(str(message.get("From", "")))
-        message.get_body()  # walks the MIME tree: a broken one fails here, not later
-    except Exception as error:
-        raise e.MalformedMessage(f"unreadable: {type(error).__name__}") from error
+    # The parser takes anything; an exception here is a bug or a mail it cannot handle, and
+    # `receive` holds it as unprocessable rather than refusing it.
+    message = BytesParser(_class=_ReadOnlyMessage, policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    sender = safe_text(addresses.sender_address(str(message.get("From", ""))))
+    message.get_body()  # walks the MIME tree: a broken one fails here, not later
     if not sender or "@" not in sender:
         raise e.MalformedMessage("no sender address in From")
     return Received(record, message, sender, envelope_sender, envelope_recipients)
@@ -283,8 +291,13 @@ def check_rate(services: Services, received: Received) -> None:
         raise e.RateLimited(received.sender) from error
 
 
-def extract(received: Received) -> str:
-    return trim.new_text(trim.body_text(received.message))[: messages.MAX_BODY]
+def extract(received: Received, sent: sent_texts.SentIndex | None = None) -> str:
+    """The new text: the helpdesk's wrapping off, every block reproducing a mail we sent
+    on the thread removed, then quoted history and signatures."""
+    text = helpdesks.trim(trim.body_text(received.message))
+    if sent:
+        text = sent_texts.remove_sent(text, sent)
+    return trim.new_text(text)[: messages.MAX_BODY]
 
 
 def collect_attachments(services: Services, received: Received) -> list[IncomingAttachment]:
@@ -293,9 +306,10 @@ def collect_attachments(services: Services, received: Received) -> list[Incoming
 
 async def post(services: Services, received: Received, found: route.Route) -> bool:
     """Post through the same operation as a web reply; returns whether it was held."""
-    text = extract(received)
+    text = extract(received, await sent_texts.sent_on_thread(found.complaint_id))
     incoming = collect_attachments(services, received)
     if not text and not incoming:
+        await holding.hold_empty(services, received.record, found.complaint_id)
         raise e.EmptyReply("no new text")
     stored = await _write_attachments(services, found.complaint_id, incoming)
     async with in_transaction():
@@ -362,6 +376,14 @@ async def _write_attachments(
             await write(services.settings, key, attachment.data)
         stored.append((attachment, key))
     return stored
+
+
+async def _hold_unprocessable(services: Services, record: InboundMail, error: Exception) -> None:
+    try:
+        await holding.hold_unprocessable(services, record, error)
+    except Exception as failure:
+        # The queue itself out of reach: that is an outage, and a retry may succeed.
+        raise e.TemporaryFailure(f"{type(failure).__name__}: {failure}") from failure
 
 
 async def _record_outcome(record: InboundMail, verdict: e.Verdict, *, retry_allowed: bool) -> None:

@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 
 from mailparser_reply import EmailReplyParser
 
+from amicable.mail.inbound import artefacts
+
 _LANGUAGES = ["nl", "fr", "de", "en"]
 
 # Lines where the quoted history begins. Each may wrap onto a second line in Gmail, so the
@@ -53,10 +55,10 @@ def body_text(message: EmailMessage) -> str:
     """The text part if there is one, else the HTML part converted to text."""
     part = message.get_body(preferencelist=("plain",))
     if part is not None:
-        return _normalise(part.get_content())
+        return _normalise(artefacts.part_text(part))
     part = message.get_body(preferencelist=("html",))
     if part is not None:
-        return _normalise(html_to_text(part.get_content()))
+        return _normalise(html_to_text(artefacts.part_text(part)))
     return ""
 
 
