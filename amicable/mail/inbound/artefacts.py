@@ -23,6 +23,9 @@ _MAILTO = re.compile(r"[ \t]*<mailto:[^>\s]{1,320}>", re.IGNORECASE)
 _REPEATED_URL = re.compile(r"(?P<url>https?://[^\s<>]{1,500})[ \t]*<(?P=url)/?>", re.IGNORECASE)
 
 
+_WESTERN = ["cp1252", "iso8859_15", "latin_1", "mac_roman", "utf_16", "cp850"]
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """`data` as text: the declared charset if Python knows it and it fits, else the
     charset guessed from the bytes, else UTF-8 with replacement characters."""
@@ -36,9 +39,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         return strip_nul(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
-    guess = from_bytes(data).best()
-    if guess is not None:
-        return strip_nul(str(guess))
+    # The platform's mail is Dutch, French, German or English: of the charsets the bytes
+    # fit, prefer the Western ones (a short Latin-1 text also "fits" Baltic code pages).
+    for isolation in (_WESTERN, None):
+        guess = from_bytes(data, cp_isolation=isolation).best()
+        if guess is not None:
+            return strip_nul(str(guess))
     return strip_nul(data.decode("utf-8", "replace"))
 
 
