@@ -128,9 +128,10 @@ def test_format_flowed_is_reflowed():
 
 @pytest.mark.parametrize("declared", ["unknown-8bit", "x-unknown", "utf-8x", "iso-8859-1x", None])
 def test_unknown_charsets_decode_with_a_fallback(declared):
-    latin = "Geachte heer, wij betalen het volledige bedrag terug. Onze excuses, Sofie. Déjà vu, à bientôt, façade, garçon, élève.".encode(
-        "latin-1"
-    )
+    latin = (
+        "Geachte heer, wij betalen het volledige bedrag terug. Onze excuses, Sofie. "
+        "Déjà vu, à bientôt, façade, garçon, élève."
+    ).encode("latin-1")
     text = decode_bytes(latin, declared)
     assert "Déjà" in text and "\ufffd" not in text
     assert decode_bytes("één € twee".encode(), declared) == "één € twee"
