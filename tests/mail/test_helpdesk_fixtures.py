@@ -18,6 +18,19 @@ HELPDESKS = {
         "Beste klant,\n\nWij hebben de storing op uw lijn gevonden en hersteld. U ontvangt een "
         "creditnota van 15 euro.\n\nMet vriendelijke groet,\nSofie"
     ),
+    "helpdesk_zendesk_html_only_en.eml": (
+        "Hello,\n\nWe reset your line profile and the connection has been stable since "
+        "Sunday. We will credit one month of your subscription.\n\nKind regards,\nSofie"
+    ),
+    "helpdesk_front_en.eml": (
+        "Hi,\n\nThe evening drops came from a saturated node in your area. We split the node "
+        "yesterday and will keep an eye on your line for two weeks.\n\nBest,\nSofie"
+    ),
+    "helpdesk_hubspot_nl.eml": (
+        "Goedemiddag,\n\nOnze monteur heeft de aansluiting in de straatkast vervangen. Laat u "
+        "ons weten of het probleem zich nog voordoet?\n\nVriendelijke groeten,\n"
+        "Klantenservice Telenova"
+    ),
     "helpdesk_helpscout_en.eml": (
         "Hello,\n\nThank you for your patience. A technician replaced the street cabinet card "
         "this morning; your connection should now stay up in the evening.\n\nKind regards,\n"

@@ -228,3 +228,15 @@ def test_digest_entry_of_ours_between_new_text_and_footer():
 )
 def test_helpdesk_layouts(text, expected):
     assert helpdesks.trim(text) == expected
+
+
+def test_an_oldest_first_digest_skips_our_own_entry():
+    text = (
+        "##- Please type your reply above this line -##\n\n"
+        "----------------------------------------------\n\nKlachtenplatform\n\n"
+        "Mar 3, 2025, 10:12 CET\n\n" + COMPLAINT + "\n"
+        "----------------------------------------------\n\nSofie Peeters (Telenova)\n\n"
+        "Mar 4, 2025, 09:41 CET\n\nWe fixed it.\n\n"
+        "--------------------------------\nThis email is a service from Telenova."
+    )
+    assert helpdesks.trim(text, _index()) == "We fixed it."

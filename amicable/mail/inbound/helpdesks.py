@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from amicable.mail.inbound.sent_texts import SentIndex, remove_sent
+
 _WORD = re.compile(r"\w+")
 
 # "Reply above this line" in its many spellings: Zendesk's "##- Please type your reply above
@@ -79,9 +81,10 @@ _INLINE_IDS = re.compile(
 )
 
 
-def trim(text: str) -> str:
+def trim(text: str, sent: SentIndex | None = None) -> str:
     """The agent's new words of a helpdesk notification; other mail passes unchanged
-    except for ticket references and helpdesk footers."""
+    except for ticket references and helpdesk footers. With `sent`, digest entries that
+    only reproduce our own mail are skipped (helpdesks that list the oldest entry first)."""
     text = _INLINE_IDS.sub("", text)
     marker = _MARKER.search(text)
     if marker is not None:
@@ -89,18 +92,22 @@ def trim(text: str) -> str:
         if _WORD.search(above):
             # A person answered above the marker: everything below is the notification.
             return _cut_footer(above).strip()
-        text = newest_entry(text[marker.end() :])
+        text = newest_entry(text[marker.end() :], sent)
     return _cut_footer(text).strip()
 
 
-def newest_entry(digest: str) -> str:
-    """The first entry of a ticket digest with words in it, without its author and date."""
+def newest_entry(digest: str, sent: SentIndex | None = None) -> str:
+    """The first entry of a ticket digest with new words in it, without its author and
+    date: the newest one in the usual newest-first order, and past our own mails in an
+    oldest-first digest."""
     digest = _INTRO.sub("", digest)
     for chunk in _RULE.split(digest):
         chunk = _cut_footer(chunk)
-        if not _WORD.search(chunk):
-            continue
-        return _without_entry_header(chunk)
+        entry = _without_entry_header(chunk)
+        if sent:
+            entry = remove_sent(entry, sent)
+        if _WORD.search(entry):
+            return entry
     return ""
 
 

@@ -294,7 +294,7 @@ def check_rate(services: Services, received: Received) -> None:
 def extract(received: Received, sent: sent_texts.SentIndex | None = None) -> str:
     """The new text: the helpdesk's wrapping off, every block reproducing a mail we sent
     on the thread removed, then quoted history and signatures."""
-    text = helpdesks.trim(trim.body_text(received.message))
+    text = helpdesks.trim(trim.body_text(received.message), sent)
     if sent:
         text = sent_texts.remove_sent(text, sent)
     return trim.new_text(text)[: messages.MAX_BODY]
