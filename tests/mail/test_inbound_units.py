@@ -240,3 +240,24 @@ def test_an_oldest_first_digest_skips_our_own_entry():
         "--------------------------------\nThis email is a service from Telenova."
     )
     assert helpdesks.trim(text, _index()) == "We fixed it."
+
+
+@pytest.mark.parametrize(
+    ("subject", "evidence"),
+    [
+        ("Afwezig: Re: klacht", "word"),
+        ("Absence : votre dossier", "word"),
+        ("Re: Absence : votre dossier", None),
+        ("Antw: Afwezig: klacht", None),
+        ("Automatisch antwoord: klacht", "subject"),
+    ],
+)
+def test_weak_subject_signs(subject, evidence):
+    from amicable.mail.inbound.classify import auto_reply_evidence, reply_after_all
+
+    assert auto_reply_evidence(_message(subject)) == evidence
+    long_text = " ".join(["woord"] * 30)
+    assert reply_after_all("word", True, long_text)
+    assert not reply_after_all("word", False, long_text)
+    assert not reply_after_all("word", True, "Ik ben afwezig tot 10 maart.")
+    assert not reply_after_all("subject", True, long_text)

@@ -37,6 +37,12 @@ REPLIES = {
         "Goedemorgen,\n\nDe nieuwe modem wordt morgen geleverd; de koerier belt u een uur "
         "vooraf.\n\nMet vriendelijke groet,\nSofie"
     ),
+    "reply_subject_absence_colon_fr.eml": (
+        "Bonjour,\n\nVous signalez l'absence de connexion chaque soir depuis trois semaines. "
+        "Nos techniciens ont trouvé un\ndéfaut sur la carte de ligne de votre armoire de rue "
+        "et l'ont remplacée ce matin. Nous suivrons votre\nligne pendant deux semaines.\n\n"
+        "Cordialement,\nSophie"
+    ),
     "outlook_cid_flowed_nl.eml": (
         "Goedemiddag,\n\nWij hebben uw modem op afstand opnieuw ingesteld en de verbinding een "
         "week lang gevolgd. Er zijn geen onderbrekingen meer gezien. Voor vragen kunt u terecht "
@@ -158,3 +164,10 @@ async def test_a_database_outage_is_still_a_temporary_refusal(services, complain
     assert verdict.outcome == "TEMPORARY_FAILURE" and verdict.exit_code == 75
     assert verdict.smtp_reply.startswith("451")
     assert await ModerationItem.filter(kind=ModerationItemKind.UNPROCESSABLE_MAIL).count() == 0
+
+
+async def test_an_out_of_office_with_only_its_subject_form_is_kept_not_posted(services, complaint):
+    raw = await fill("out_of_office_weak_subject_nl.eml", complaint)
+    verdict = await receive(services, raw, door=InboundDoor.SMTP)
+    assert verdict.outcome == "AUTO_REPLY"
+    assert await Message.filter(complaint_id=complaint.id).count() == 0

@@ -26,18 +26,25 @@ _BOUNCE_SUBJECTS = re.compile(
 _REPLY_PREFIX = r"(?:(?:re|aw|antw|tr|fw|fwd|wg|réf|ref)\s*:\s*)*"
 _LABELS = (
     r"automatic reply|auto[- ]?reply|auto[- ]?response|autoresponse|automated response|"
-    r"out of (?:the )?office(?: reply| notice| message| autoreply)?|ooo|"
-    r"automatisch antwoord|afwezig|afwezigheid|afwezigheidsmelding|afwezigheidsbericht|"
+    r"out of (?:the )?office(?: reply| notice| message| autoreply)?|"
+    r"automatisch antwoord|afwezigheidsmelding|afwezigheidsbericht|"
     r"niet aanwezig|niet op kantoor|buiten kantoor|"
     r"réponse automatique|reponse automatique|"
-    r"réponse automatique d'absence du bureau|absence du bureau|absent du bureau|absence|absent|"
-    r"abwesenheitsnotiz|abwesenheit|abwesend|automatische antwort|nicht im büro|"
+    r"réponse automatique d'absence du bureau|absence du bureau|absent du bureau|"
+    r"abwesenheitsnotiz|automatische antwort|nicht im büro|"
     r"risposta automatica|fuori sede|respuesta automática|fuera de la oficina"
 )
+# Single words that are out-of-office labels but also ordinary words: they count only as
+# the very first word of the subject with a colon ("Afwezig: ...", not "Re: Afwezig: ..."),
+# and a mail threaded to ours with a substantial new text is a reply all the same.
+_WEAK_LABELS = r"afwezig|afwezigheid|absence|absent|abwesenheit|abwesend|ooo"
 _AUTO_REPLY_SUBJECTS = re.compile(
     rf"^\s*(?:\[[^\]]{{1,40}}\]\s*)?{_REPLY_PREFIX}(?:{_LABELS})\s*:",
     re.IGNORECASE,
 )
+_WEAK_AUTO_REPLY_SUBJECTS = re.compile(rf"^\s*(?:{_WEAK_LABELS})\s*:", re.IGNORECASE)
+# Words of new text from which a threaded mail with only a weak sign is taken for a reply.
+SUBSTANTIAL_WORDS = 25
 # The phrases that are out-of-office subjects on their own (no colon needed), when they are
 # the whole subject or are followed only by a date or a name after a dash.
 _AUTO_REPLY_PHRASES = re.compile(
@@ -123,24 +130,43 @@ def _part_text(part: Message) -> str:
 
 
 def is_auto_reply(message: Message) -> bool:
-    """RFC 3834 `Auto-Submitted` (anything but "no"), `Precedence`, the X-Autoreply family,
-    Exchange's out-of-office marker, or a subject in the form of an out-of-office reply."""
+    return auto_reply_evidence(message) is not None
+
+
+def auto_reply_evidence(message: Message) -> str | None:
+    """Why `message` is an automatic reply: "header" (RFC 3834 `Auto-Submitted` other than
+    "no", `Precedence`, the X-Autoreply family, Exchange's marker), "subject" (a subject in
+    the form of an out-of-office reply), "word" (a subject that begins with a word that
+    labels out-of-office replies but is also an ordinary word); None for anything else."""
     auto_submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
     if auto_submitted and auto_submitted != "no":
-        return True
+        return "header"
     if str(message.get("Precedence", "")).strip().lower() in _PRECEDENCE_AUTOMATIC:
-        return True
+        return "header"
     for header in _AUTO_REPLY_HEADERS:
         value = message.get(header)
         if value is not None and str(value).strip().lower() not in ("no", "false", "0"):
-            return True
+            return "header"
     # Outlook and Exchange set X-Auto-Response-Suppress on the automatic replies they send
     # (so that the other side does not answer them in turn). X-MS-Exchange-Inbox-Rules-Loop
     # alone marks any mail made by a server-side rule, a forwarded genuine reply included,
     # so it decides nothing here.
     if message.get("X-Auto-Response-Suppress"):
-        return True
+        return "header"
     if "oof" in str(message.get("X-MS-Exchange-Generated-Message-Source", "")).lower():
-        return True
+        return "header"
     subject = str(message.get("Subject", ""))
-    return bool(_AUTO_REPLY_SUBJECTS.match(subject) or _AUTO_REPLY_PHRASES.match(subject))
+    if _AUTO_REPLY_SUBJECTS.match(subject) or _AUTO_REPLY_PHRASES.match(subject):
+        return "subject"
+    if _WEAK_AUTO_REPLY_SUBJECTS.match(subject):
+        return "word"
+    return None
+
+
+def reply_after_all(evidence: str, threaded: bool, new_text: str) -> bool:
+    """A mail with only a weak sign of being automatic that answers our mail (by token or
+    Message-ID) with a substantial new text is a person's reply."""
+    return evidence == "word" and threaded and len(_WORDS.findall(new_text)) >= SUBSTANTIAL_WORDS
+
+
+_WORDS = re.compile(r"\w+")

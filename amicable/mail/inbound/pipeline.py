@@ -89,7 +89,7 @@ async def receive(
             # Anything else would fail the same way on every retry: accept the mail, keep
             # its raw, and let moderators look at it.
             log.exception("inbound mail %s could not be processed", record.id)
-            await _hold_unprocessable(services, record, error)
+            await holding.hold_unprocessable(services, record, error)
             raise e.Unprocessable(type(error).__name__) from error
     except e.InboundRejected as rejection:
         verdict = e.verdict_for(rejection)
@@ -190,9 +190,14 @@ async def classify_mail(services: Services, received: Received) -> None:
     if report is not None:
         await handle_bounce(services, received, report)
         raise e.BounceReceived(", ".join(report.failed_recipients))
-    if classify.is_auto_reply(message):
+    evidence = classify.auto_reply_evidence(message)
+    if evidence is not None:
         # Kept on the record with its thread, never posted, never counted as a response.
         found = await route.find_thread(settings, message, received.envelope_recipients)
+        if found is not None and found.via != "subject" and evidence == "word":
+            text = extract(received, await sent_texts.sent_on_thread(found.complaint_id))
+            if classify.reply_after_all(evidence, True, text):
+                return
         if found is not None:
             received.record.complaint_id = found.complaint_id
             await received.record.save(update_fields=["complaint_id"])
@@ -376,14 +381,6 @@ async def _write_attachments(
             await write(services.settings, key, attachment.data)
         stored.append((attachment, key))
     return stored
-
-
-async def _hold_unprocessable(services: Services, record: InboundMail, error: Exception) -> None:
-    try:
-        await holding.hold_unprocessable(services, record, error)
-    except Exception as failure:
-        # The queue itself out of reach: that is an outage, and a retry may succeed.
-        raise e.TemporaryFailure(f"{type(failure).__name__}: {failure}") from failure
 
 
 async def _record_outcome(record: InboundMail, verdict: e.Verdict, *, retry_allowed: bool) -> None:
