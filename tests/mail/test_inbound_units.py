@@ -261,3 +261,26 @@ def test_weak_subject_signs(subject, evidence):
     assert not reply_after_all("word", False, long_text)
     assert not reply_after_all("word", True, "Ik ben afwezig tot 10 maart.")
     assert not reply_after_all("subject", True, long_text)
+
+
+def test_a_digest_without_its_marker_is_still_a_digest():
+    text = (
+        "Your request (4821) has been updated. To add additional comments, reply to this "
+        "email.\n----------------------------------------------\n\nSofie Peeters (Telenova)"
+        "\n\nMar 4, 2025, 09:41 CET\n\nWe fixed it.\n\n"
+        "----------------------------------------------\n\nKlachtenplatform\n\n"
+        "Mar 3, 2025, 10:12 CET\n\n" + COMPLAINT
+    )
+    assert helpdesks.trim(text, _index()) == "We fixed it."
+
+
+def test_a_sentence_that_looks_like_a_footer_is_kept():
+    text = "This is shared with our technicians, who will call you.\nSofie"
+    assert helpdesks.trim(text) == text
+
+
+def test_a_reproduction_without_accents_or_case_is_removed():
+    index = SentIndex()
+    index.add("Votre réclamation a été transmise à Télénova; réponse attendue sous trente jours.")
+    text = "Merci.\n\n> VOTRE RECLAMATION A ETE TRANSMISE A TELENOVA; REPONSE ATTENDUE SOUS TRENTE JOURS."
+    assert remove_sent(text, index) == "Merci."

@@ -62,11 +62,9 @@ _FOOTERS = [
     r"delivered by zendesk\b",
     r"\[[A-Z0-9]{4,6}-[A-Z0-9]{4,6}\]\s*$",  # Zendesk's encoded ticket id
     r"view request\s*[·•|]",  # Jira Service Management
-    r"this is shared with\b",
     r"[^\n]{0,60}powered by jira service (?:management|desk)",
     r"help cent(?:er|re), powered by\b",
     r"we hope this response has sufficiently answered your questions",  # osTicket
-    r"to add additional comments, reply to this email",
     r"ticket:\s*https?://\S+",  # Freshdesk's ticket link
     r"sent (?:via|with|by) (?:help ?scout|hubspot|front|freshdesk|zammad|zendesk)\b",
 ]
@@ -93,6 +91,9 @@ def trim(text: str, sent: SentIndex | None = None) -> str:
             # A person answered above the marker: everything below is the notification.
             return _cut_footer(above).strip()
         text = newest_entry(text[marker.end() :], sent)
+    elif _INTRO.match(text.lstrip()):
+        # A digest whose marker the helpdesk's administrators took out.
+        text = newest_entry(text, sent)
     return _cut_footer(text).strip()
 
 

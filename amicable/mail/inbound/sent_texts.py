@@ -13,6 +13,7 @@ quote markers and whitespace changes all compare equal.
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from email import policy
@@ -43,7 +44,7 @@ class SentIndex:
     senders: set[str] = field(default_factory=set)
 
     def add(self, text: str) -> None:
-        words = [w.casefold() for w in _WORD.findall(text)]
+        words = [_fold(w) for w in _WORD.findall(text)]
         for i in range(len(words) - GRAM + 1):
             self.grams.add(tuple(words[i : i + GRAM]))
 
@@ -116,7 +117,7 @@ def remove_sent(text: str, index: SentIndex) -> str:
 
 def _reproduced_spans(text: str, index: SentIndex) -> list[tuple[int, int]]:
     tokens = list(_WORD.finditer(text))
-    words = [m.group().casefold() for m in tokens]
+    words = [_fold(m.group()) for m in tokens]
     covered = [False] * len(words)
     for i in range(len(words) - GRAM + 1):
         if tuple(words[i : i + GRAM]) in index.grams:
@@ -135,6 +136,12 @@ def _reproduced_spans(text: str, index: SentIndex) -> list[tuple[int, int]]:
             spans.append((tokens[i].start(), tokens[j].end()))
         i = j + 1
     return spans
+
+
+def _fold(word: str) -> str:
+    # Case and accents folded: some helpdesks and clients drop accents when they quote.
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _without(line: str, start: int, cut: list[tuple[int, int]]) -> str:
