@@ -282,5 +282,8 @@ def test_a_sentence_that_looks_like_a_footer_is_kept():
 def test_a_reproduction_without_accents_or_case_is_removed():
     index = SentIndex()
     index.add("Votre réclamation a été transmise à Télénova; réponse attendue sous trente jours.")
-    text = "Merci.\n\n> VOTRE RECLAMATION A ETE TRANSMISE A TELENOVA; REPONSE ATTENDUE SOUS TRENTE JOURS."
+    text = (
+        "Merci.\n\n> VOTRE RECLAMATION A ETE TRANSMISE A TELENOVA;\n"
+        "> REPONSE ATTENDUE SOUS TRENTE JOURS."
+    )
     assert remove_sent(text, index) == "Merci."
