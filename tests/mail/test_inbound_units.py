@@ -287,3 +287,8 @@ def test_a_reproduction_without_accents_or_case_is_removed():
         "> REPONSE ATTENDUE SOUS TRENTE JOURS."
     )
     assert remove_sent(text, index) == "Merci."
+
+
+def test_a_dated_sentence_above_a_quotation_is_the_reply_not_its_introduction():
+    text = "De technicus komt op 12 maart 2025.\n\n" + COMPLAINT
+    assert remove_sent(text, _index()) == "De technicus komt op 12 maart 2025."

@@ -30,11 +30,11 @@ GRAM = 5
 MIN_RUN = 8
 
 _WORD = re.compile(r"\w+")
-# Lines that introduce a quotation or a digest entry: one that ends in a colon ("On ...
-# wrote:"), names an address, carries a date (a year or a numeric date), or is a rule.
-_HEADER_LIKE = re.compile(
-    r"(@|\b(?:19|20)\d{2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b|:\s*$|^[-_=*~\u2014\u2013]{3,}$)"
-)
+# Lines that introduce a quotation or a digest entry: "On ... wrote:" (a closing colon), a
+# rule, or a short line with an address or a date ("Mar 3, 2025, 10:12 CET") that is not a
+# sentence of its own.
+_ATTRIBUTION = re.compile(r":\s*$|^[-_=*~\u2014\u2013]{3,}$")
+_ADDRESS_OR_DATE = re.compile(r"@|\b(?:19|20)\d{2}\b|\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 
 
 @dataclass
@@ -157,18 +157,24 @@ def _drop_introduction(kept: list[str], senders: set[str]) -> None:
     """Drop the few short lines just above a removed block that introduced it."""
     dropped = 0
     while kept and dropped < 4:
-        line = kept[-1]
-        stripped = line.strip().lstrip(">").strip()
-        if not stripped:
-            kept.pop()
-            continue
-        ours = stripped.strip("*").casefold() in senders
-        if not ours and (
-            len(_WORD.findall(stripped)) > 16 or not _HEADER_LIKE.search(stripped.strip("*"))
-        ):
+        stripped = kept[-1].strip().lstrip(">").strip().strip("*").strip()
+        if stripped and not _introduces(stripped, senders):
             return
         kept.pop()
-        dropped += 1
+        dropped += 1 if stripped else 0
+
+
+def _introduces(line: str, senders: set[str]) -> bool:
+    if line.casefold() in senders:
+        return True
+    words = len(_WORD.findall(line))
+    if words > 16:
+        return False
+    if _ATTRIBUTION.search(line):
+        return True
+    return (
+        words <= 10 and not line.endswith((".", "!", "?")) and bool(_ADDRESS_OR_DATE.search(line))
+    )
 
 
 def _tidy(lines: list[str]) -> str:
