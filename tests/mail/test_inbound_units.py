@@ -292,3 +292,14 @@ def test_a_reproduction_without_accents_or_case_is_removed():
 def test_a_dated_sentence_above_a_quotation_is_the_reply_not_its_introduction():
     text = "De technicus komt op 12 maart 2025.\n\n" + COMPLAINT
     assert remove_sent(text, _index()) == "De technicus komt op 12 maart 2025."
+
+
+def test_a_word_changed_inside_our_text_goes_with_it_but_a_reply_between_quotes_stays():
+    changed = COMPLAINT.replace("KL-778899", "[redacted]").replace(
+        "Telenova ingediend", "X ingediend"
+    )
+    text = "Opgelost.\n\n" + _rewrap(changed, 60, "> ")
+    assert remove_sent(text, _index()) == "Opgelost."
+    halves = COMPLAINT.split("Omschrijving:")
+    text = f"{halves[0]}\nKlopt helemaal.\n\nOmschrijving:{halves[1]}"
+    assert remove_sent(text, _index()) == "Klopt helemaal."

@@ -12,6 +12,7 @@ quote markers and whitespace changes all compare equal.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 import uuid
@@ -28,6 +29,7 @@ from amicable.models import OutboxMail
 # in a sentence of its own keeps its sentence.
 GRAM = 5
 MIN_RUN = 8
+GAP = 3
 
 _WORD = re.compile(r"\w+")
 # Lines that introduce a quotation or a digest entry: "On ... wrote:" (a closing colon), a
@@ -123,6 +125,7 @@ def _reproduced_spans(text: str, index: SentIndex) -> list[tuple[int, int]]:
         if tuple(words[i : i + GRAM]) in index.grams:
             for j in range(i, i + GRAM):
                 covered[j] = True
+    _bridge(text, tokens, covered)
     spans = []
     i = 0
     while i < len(words):
@@ -136,6 +139,29 @@ def _reproduced_spans(text: str, index: SentIndex) -> list[tuple[int, int]]:
             spans.append((tokens[i].start(), tokens[j].end()))
         i = j + 1
     return spans
+
+
+def _bridge(text: str, tokens: list[re.Match[str]], covered: list[bool]) -> None:
+    """Cover a gap of up to `GAP` words between reproduced words when every word of the gap
+    shares its line with reproduced words: a word the helpdesk changed inside our text (a
+    link, a redacted number) is part of the reproduction, while a reply typed on lines of
+    its own between two quotations is not."""
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    line_of = [bisect.bisect_left(breaks, m.start()) for m in tokens]
+    lines_covered = {line_of[i] for i, c in enumerate(covered) if c}
+    i = 0
+    while i < len(covered):
+        if covered[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(covered) and not covered[j]:
+            j += 1
+        inside = i > 0  # a gap after our text's last reproduced word at the very end too
+        if inside and j - i <= GAP and all(line_of[k] in lines_covered for k in range(i, j)):
+            for k in range(i, j):
+                covered[k] = True
+        i = j
 
 
 def _fold(word: str) -> str:
