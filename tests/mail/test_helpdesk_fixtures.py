@@ -95,3 +95,23 @@ async def test_a_mail_that_only_reproduces_ours_is_held(services, complaint):
     [item] = await ModerationItem.filter(complaint_id=complaint.id)
     assert item.kind is ModerationItemKind.EMPTY_REPLY
     assert item.inbound_mail_id == record.id
+
+
+async def test_deciding_a_held_mail_leaves_the_complaint_alone(services, complaint):
+    from amicable.models import Complaint
+    from amicable.models.mail import ModerationDecision
+    from amicable.resolvers import moderation
+
+    await receive(
+        services, await fill("forward_nothing_new_nl.eml", complaint), door=InboundDoor.SMTP
+    )
+    [item] = await ModerationItem.filter(complaint_id=complaint.id)
+    before = await Complaint.get(id=complaint.id)
+    moderator = await make_user(services, Role.MODERATOR, email="mod2@example.org")
+    decided = await moderation.decide(
+        services, moderator.viewer, item.id, ModerationDecision.REJECT, "Nothing new in it."
+    )
+    assert decided.status.value == "DONE"
+    after = await Complaint.get(id=complaint.id)
+    assert (after.status, after.visibility) == (before.status, before.visibility)
+    assert (after.public_description, after.is_redacted) == (before.public_description, False)
