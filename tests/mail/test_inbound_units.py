@@ -261,6 +261,10 @@ def test_weak_subject_signs(subject, evidence):
     assert not reply_after_all("word", False, long_text)
     assert not reply_after_all("word", True, "Ik ben afwezig tot 10 maart.")
     assert not reply_after_all("subject", True, long_text)
+    assert not reply_after_all("header", True, long_text)
+    assert reply_after_all("suppress", True, "Wij storten het bedrag morgen terug.")
+    assert not reply_after_all("suppress", True, "Afwezig.")
+    assert not reply_after_all("suppress", False, long_text)
 
 
 def test_a_digest_without_its_marker_is_still_a_digest():

@@ -171,3 +171,24 @@ async def test_an_out_of_office_with_only_its_subject_form_is_kept_not_posted(se
     verdict = await receive(services, raw, door=InboundDoor.SMTP)
     assert verdict.outcome == "AUTO_REPLY"
     assert await Message.filter(complaint_id=complaint.id).count() == 0
+
+
+async def test_exchange_suppress_header_alone_does_not_swallow_a_threaded_reply(
+    services, complaint
+):
+    raw = (await fill("gmail_en.eml", complaint)).replace(
+        b"\r\nSubject:", b"\r\nX-Auto-Response-Suppress: All\r\nSubject:", 1
+    )
+    verdict = await receive(services, raw, door=InboundDoor.SMTP)
+    assert verdict.outcome == "POSTED"
+
+
+async def test_exchange_suppress_header_on_an_unthreaded_mail_is_an_auto_reply(services, complaint):
+    raw = (
+        "From: Sofie <sofie.peeters@telenova.be>\r\nTo: klachten@amicable.test\r\n"
+        f"Subject: [{complaint.reference}] {complaint.title}\r\n"
+        "X-Auto-Response-Suppress: All\r\nMessage-ID: <xars-1@telenova.be>\r\n\r\n"
+        "Ik ben er niet tot maandag, maar ik lees uw bericht daarna zeker.\r\n"
+    ).encode()
+    verdict = await receive(services, raw, door=InboundDoor.SMTP)
+    assert verdict.outcome == "AUTO_REPLY"

@@ -43,8 +43,11 @@ _AUTO_REPLY_SUBJECTS = re.compile(
     re.IGNORECASE,
 )
 _WEAK_AUTO_REPLY_SUBJECTS = re.compile(rf"^\s*(?:{_WEAK_LABELS})\s*:", re.IGNORECASE)
-# Words of new text from which a threaded mail with only a weak sign is taken for a reply.
+# Words of new text from which a threaded mail with only a weak sign is taken for a reply:
+# an out-of-office word in the subject, or only X-Auto-Response-Suppress (which helpdesks
+# put on their agents' replies).
 SUBSTANTIAL_WORDS = 25
+_WEAK_SIGNS = {"word": SUBSTANTIAL_WORDS, "suppress": 5}
 # The phrases that are out-of-office subjects on their own (no colon needed), when they are
 # the whole subject or are followed only by a date or a name after a dash.
 _AUTO_REPLY_PHRASES = re.compile(
@@ -135,9 +138,10 @@ def is_auto_reply(message: Message) -> bool:
 
 def auto_reply_evidence(message: Message) -> str | None:
     """Why `message` is an automatic reply: "header" (RFC 3834 `Auto-Submitted` other than
-    "no", `Precedence`, the X-Autoreply family, Exchange's marker), "subject" (a subject in
-    the form of an out-of-office reply), "word" (a subject that begins with a word that
-    labels out-of-office replies but is also an ordinary word); None for anything else."""
+    "no", `Precedence`, the X-Autoreply family), "subject" (a subject in the form of an
+    out-of-office reply); or only a weak sign, "word" (a subject that begins with a word
+    that labels out-of-office replies but is also an ordinary word) or "suppress"
+    (X-Auto-Response-Suppress alone); None for anything else."""
     auto_submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
     if auto_submitted and auto_submitted != "no":
         return "header"
@@ -147,12 +151,6 @@ def auto_reply_evidence(message: Message) -> str | None:
         value = message.get(header)
         if value is not None and str(value).strip().lower() not in ("no", "false", "0"):
             return "header"
-    # Outlook and Exchange set X-Auto-Response-Suppress on the automatic replies they send
-    # (so that the other side does not answer them in turn). X-MS-Exchange-Inbox-Rules-Loop
-    # alone marks any mail made by a server-side rule, a forwarded genuine reply included,
-    # so it decides nothing here.
-    if message.get("X-Auto-Response-Suppress"):
-        return "header"
     if "oof" in str(message.get("X-MS-Exchange-Generated-Message-Source", "")).lower():
         return "header"
     subject = str(message.get("Subject", ""))
@@ -160,13 +158,21 @@ def auto_reply_evidence(message: Message) -> str | None:
         return "subject"
     if _WEAK_AUTO_REPLY_SUBJECTS.match(subject):
         return "word"
+    # X-Auto-Response-Suppress asks the receiver not to answer automatically (MS-OXCMAIL
+    # 2.1.3.2.20). Outlook and Exchange set it on their automatic replies, but helpdesks and
+    # list servers set it on ordinary mail too, so it is a weak sign only.
+    # X-MS-Exchange-Inbox-Rules-Loop marks any mail made by a server-side rule, a forwarded
+    # genuine reply included, so it decides nothing.
+    if message.get("X-Auto-Response-Suppress"):
+        return "suppress"
     return None
 
 
 def reply_after_all(evidence: str, threaded: bool, new_text: str) -> bool:
     """A mail with only a weak sign of being automatic that answers our mail (by token or
     Message-ID) with a substantial new text is a person's reply."""
-    return evidence == "word" and threaded and len(_WORDS.findall(new_text)) >= SUBSTANTIAL_WORDS
+    needed = _WEAK_SIGNS.get(evidence)
+    return needed is not None and threaded and len(_WORDS.findall(new_text)) >= needed
 
 
 _WORDS = re.compile(r"\w+")

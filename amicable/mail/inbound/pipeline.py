@@ -194,7 +194,7 @@ async def classify_mail(services: Services, received: Received) -> None:
     if evidence is not None:
         # Kept on the record with its thread, never posted, never counted as a response.
         found = await route.find_thread(settings, message, received.envelope_recipients)
-        if found is not None and found.via != "subject" and evidence == "word":
+        if found is not None and found.via != "subject" and evidence in ("word", "suppress"):
             text = extract(received, await sent_texts.sent_on_thread(found.complaint_id))
             if classify.reply_after_all(evidence, True, text):
                 return
