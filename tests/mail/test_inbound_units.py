@@ -307,3 +307,17 @@ def test_a_word_changed_inside_our_text_goes_with_it_but_a_reply_between_quotes_
     halves = COMPLAINT.split("Omschrijving:")
     text = f"{halves[0]}\nKlopt helemaal.\n\nOmschrijving:{halves[1]}"
     assert remove_sent(text, _index()) == "Klopt helemaal."
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        "Sofie Peeters commented:",
+        "Sofie Peeters heeft een opmerking geplaatst:",
+        "Sophie Lambert a ajouté un commentaire :",
+        "Lukas Weber hat einen Kommentar hinzugefügt:",
+    ],
+)
+def test_a_notification_entry_loses_its_author_line(author):
+    text = f"Antwoord boven deze regel.\n\n{author}\n\nOpgelost.\n\nView request · Turn off"
+    assert helpdesks.trim(text) == "Opgelost."

@@ -45,8 +45,11 @@ _INTRO = re.compile(
 # Jira Service Management and Zammad put the author above the entry: "Sofie Peeters
 # commented:" / "Sofie Peeters a commenté :".
 _AUTHOR_LINE = re.compile(
-    r"^\s*[^\n]{1,80}\s(?:commented|replied|responded|heeft (?:gereageerd|geantwoord)|"
-    r"a (?:commenté|répondu)|hat (?:kommentiert|geantwortet))\s*:\s*$",
+    r"^\s*[^\n]{1,80}\s(?:commented|replied|responded|wrote|added a comment|"
+    r"heeft (?:gereageerd|geantwoord|geschreven|een opmerking (?:geplaatst|toegevoegd))|"
+    r"reageerde|schreef|a (?:commenté|répondu|écrit|ajouté un commentaire)|"
+    r"hat (?:kommentiert|geantwortet|geschrieben|einen kommentar hinzugefügt)|schrieb)"
+    r"\b[^\n]{0,40}?\s*:\s*$",
     re.IGNORECASE,
 )
 # The rules between a digest's entries.
