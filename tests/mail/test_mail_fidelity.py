@@ -192,3 +192,15 @@ async def test_exchange_suppress_header_on_an_unthreaded_mail_is_an_auto_reply(s
     ).encode()
     verdict = await receive(services, raw, door=InboundDoor.SMTP)
     assert verdict.outcome == "AUTO_REPLY"
+
+
+async def test_a_helpdesk_tag_before_ours_in_a_changed_subject_still_routes(services, complaint):
+    raw = (
+        "From: Sofie Peeters <sofie.peeters@telenova.be>\r\nTo: klachten@amicable.test\r\n"
+        f"Subject: [JS-48213] Ticket update: [{complaint.reference}] iets anders\r\n"
+        "Message-ID: <tag-order-1@telenova.be>\r\n\r\nDe storing is verholpen.\r\n"
+    ).encode()
+    verdict = await receive(services, raw, door=InboundDoor.SMTP)
+    assert verdict.outcome == "POSTED"
+    [message] = await Message.filter(complaint_id=complaint.id)
+    assert message.body == "De storing is verholpen."
