@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from amicable.mail.inbound.artefacts import safe_text
 from amicable.settings import Settings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -38,7 +39,7 @@ def attachments_of(settings: Settings, message: EmailMessage) -> list[IncomingAt
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
         content_type = part.get_content_type()
-        name = (filename or "attachment").strip()[:200] or "attachment"
+        name = safe_text(filename or "attachment").strip()[:200] or "attachment"
         found.append(
             IncomingAttachment(name, content_type, data, _rejection(settings, content_type, data))
         )
