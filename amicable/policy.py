@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 
 from amicable.models import Company, Complaint, Message
 from amicable.models.enums import UNPUBLISHED_STATUSES, ModerationState, Role, Visibility
+from amicable.screening.names import name_words
 
 
 class ViewerKind(StrEnum):
@@ -293,11 +294,18 @@ ERASED_NAME = "Erased user"
 
 
 def pseudonym(full_name: str) -> str:
-    """How the public sees a consumer: first name and the initial of the last ("Jan D.")."""
-    parts = full_name.split()
-    if not parts or full_name == ERASED_NAME:
+    """How the public sees a consumer: first name and the initial of the last ("Jan D.");
+    a one-word name becomes its initial ("Jan" -> "J."), so no pseudonym is a whole name.
+    Computed when read, so accounts made before these rules show the same way. Words with
+    an email address or digits in them are never shown (a phone number typed as a name)."""
+    words = name_words(full_name)
+    if not words or full_name == ERASED_NAME:
         return "Anonymous"
-    if len(parts) == 1:
-        return parts[0]
+    if len(words) == 1:
+        return f"{_initial(words[0])}."
     # "Jan De Smet" -> "Jan D.": the initial of the family name as written, particle included.
-    return f"{parts[0]} {parts[1][0].upper()}."
+    return f"{words[0]} {_initial(words[1])}."
+
+
+def _initial(word: str) -> str:
+    return next(ch for ch in word if ch.isalpha()).upper()
