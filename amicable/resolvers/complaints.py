@@ -23,13 +23,16 @@ from amicable.policy import (
     can_see_complaint,
     complaint_filter,
     is_owner,
+    private_details_filter,
 )
 from amicable.resolvers import audit, screen
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.resolvers.pagination import NEWEST_FIRST, Page, paginate
+from amicable.resolvers.search_privacy import private_match
 from amicable.resolvers.validation import check_email, check_text, normalise_email
+from amicable.screening.known import KnownPrivate
 from amicable.services import Services
 from amicable.subscriptions.events import ComplaintCreated, ComplaintUpdated, ModerationItemAdded
 
@@ -90,7 +93,16 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     texts = [draft.title.strip(), draft.description.strip(), draft.desired_solution.strip()]
     # Screened on arrival (PRODUCT.md section 6): abusive language waits for a moderator
     # and is not mailed; personal data is masked in the public version at once.
-    screened = screen.screen(services.lexicon, texts, consumer.language.value)
+    known = KnownPrivate(
+        names=(consumer.full_name,),
+        emails=(consumer.email,),
+        phones=(draft.phone.strip(),) if draft.phone.strip() else (),
+        addresses=(draft.postal_address.strip(),) if draft.postal_address.strip() else (),
+        references=(
+            (draft.customer_reference.strip(),) if draft.customer_reference.strip() else ()
+        ),
+    )
+    screened = screen.screen(services.lexicon, texts, consumer.language.value, known)
     public_title, public_description, public_desired_solution = screened.public_texts
     async with in_transaction():
         company = await _company_for(draft)
@@ -105,7 +117,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             public_title=public_title[:200],
             public_description=public_description,
             public_desired_solution=public_desired_solution,
-            is_redacted=screened.masked,
+            is_redacted=screened.edited,
             customer_reference=draft.customer_reference.strip(),
             phone=draft.phone.strip(),
             postal_address=draft.postal_address.strip(),
@@ -180,6 +192,9 @@ async def search(
         queryset = queryset.filter(
             Q(public_title__icontains=text) | Q(public_description__icontains=text)
         )
+        # Public text is masked, but text stored before masking knew a fact may still hold
+        # it: whoever may not read the private details finds nothing by them.
+        queryset = queryset.filter(private_details_filter(viewer) | ~private_match(text))
     return await paginate(queryset, NEWEST_FIRST, first=first, after=after)
 
 

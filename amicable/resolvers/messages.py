@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
@@ -19,7 +20,7 @@ from amicable.models.enums import (
 )
 from amicable.models.mail import ModerationItemKind, ModerationItemStatus
 from amicable.policy import Viewer, ViewerKind, can_post_message, is_owner, message_filter
-from amicable.resolvers import audit, screen
+from amicable.resolvers import audit, public_text, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get_for_update
 from amicable.resolvers.errors import ErrorCode, OperationFailed, UserError
@@ -85,8 +86,11 @@ async def append_message(
             )
         )
     now = created_at or services.now()
+    (known,) = await public_text.known_private_for([complaint])
+    if sender_email:
+        known = replace(known, emails=(*known.emails, sender_email.lower()))
     screened = screen.screen(
-        services.lexicon, [body], await _author_language(complaint, author_kind)
+        services.lexicon, [body], await _author_language(complaint, author_kind), known
     )
     if author_kind is AuthorKind.MODERATOR:
         screened.lexicon_hits = []  # the moderators' own words are not held for themselves
@@ -99,7 +103,7 @@ async def append_message(
         channel=channel,
         body=body,
         public_body=screened.public_texts[0],
-        is_redacted=screened.masked,
+        is_redacted=screened.edited,
         moderation_state=moderation_state,
         sender_email=sender_email,
         created_at=now,
