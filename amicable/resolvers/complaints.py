@@ -73,6 +73,8 @@ class ComplaintFilter:
     company_id: uuid.UUID | None = None
     statuses: list[ComplaintStatus] | None = None
     text: str | None = None
+    # One complaint only: its own view of an unlisted company lists nothing else.
+    complaint_id: uuid.UUID | None = None
 
 
 async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> Complaint:
@@ -110,6 +112,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             reference=await _unique_reference(),
             consumer_id=viewer.user_id,
             company=company,
+            company_name=(draft.company_name or "").strip() if draft.company_id is None else "",
             title=texts[0],
             description=texts[1],
             desired_solution=texts[2],
@@ -185,6 +188,8 @@ async def search(
         queryset = queryset.filter(company_id=filters.company_id)
     if filters.statuses:
         queryset = queryset.filter(status__in=list(filters.statuses))
+    if filters.complaint_id is not None:
+        queryset = queryset.filter(id=filters.complaint_id)
     if filters.text and filters.text.strip():
         # Search the public text only: searching originals would let anyone find a complaint
         # by the phone number or name that masking hid.
@@ -335,7 +340,8 @@ async def _company_for(draft: ComplaintDraft) -> Company:
     if draft.company_id is not None:
         company = await Company.get_or_none(id=draft.company_id)
         # An unlisted company can be named by id only by someone who already saw it on a
-        # complaint; filing against it by id is fine, its record stays unlisted.
+        # complaint (its agents, moderators; consumers see a view of their own, never its
+        # id); filing against it by id is fine, its record stays unlisted.
         if company is None:
             raise not_found("Company", "companyId")
         return company

@@ -152,7 +152,7 @@ class ComplaintType(relay.Node):
     @strawberry.field
     async def company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)
-        return CompanyType.from_model(company)
+        return CompanyType.for_complaint(info.context.viewer, self.model, company)
 
     @strawberry.field
     async def consumer(self, info: Info) -> ConsumerType:

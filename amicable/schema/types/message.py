@@ -58,7 +58,10 @@ class MessageType(relay.Node):
             return policy.pseudonym(user.full_name)
         if kind is AuthorKindEnum.COMPANY:
             company = await info.context.loaders.company(self.complaint_model.company_id)
-            return company.name
+            if policy.can_find_company(info.context.viewer, company):
+                return company.name
+            # An unlisted company is known by the name typed on this complaint.
+            return self.complaint_model.company_name or company.name
         return info.context.services.settings.platform_name
 
     @strawberry.field
