@@ -246,3 +246,14 @@ async def test_ordinary_words_that_contain_a_name_stay(services, gql):
         "aan, an error.",
         "isRedacted": True,
     }
+
+
+async def test_any_address_in_old_public_text_is_masked_when_read(thread, gql):
+    # Imported history with an agent's address in it, never through the arrival screening.
+    await Message.filter(complaint_id=thread.complaint.id).update(
+        public_body="Mail ons: sofie.peeters@telenova.be of bel 02 123 45 67."
+    )
+    data = await _read(gql, thread, "anonymous")
+    assert {e["node"]["body"] for e in data["complaint"]["messages"]["edges"]} == {
+        "Mail ons: [e-mailadres verwijderd] of bel [telefoonnummer verwijderd]."
+    }

@@ -7,9 +7,8 @@ public text: a complaint's title, description and desired solution, and every me
 whoever wrote it and by whichever door it came. Everything is masked on arrival (`screen`),
 so search over public text cannot find a complaint by it; the consumer's facts are masked
 again whenever public text is read, so text stored earlier, moderators' redactions and
-facts that changed since are covered too. (Addresses in any form are masked on arrival by
-the general detector as well.) Who reads the original instead is the policy's
-`sees_original_text`.
+facts that changed since are covered too, with any email address or phone number. Who
+reads the original instead is the policy's `sees_original_text`.
 """
 
 from __future__ import annotations

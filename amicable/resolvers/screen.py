@@ -125,11 +125,18 @@ def screen(
     return result
 
 
+# Detector kinds applied again when public text is read: any address or phone number
+# (an agent's address in imported history, say). The checksum kinds were masked on arrival.
+_READ_TIME_KINDS = ("email", "phone")
+
+
 def mask_known(text: str, known: KnownPrivate, language: str) -> str:
-    """The public version of a text as read now: the thread's private facts masked with the
-    same markers as on arrival. Applied when public text is read, so text stored before a
-    fact was known (or before this rule) is masked too."""
-    hits = find_known(text, known)
+    """The public version of a text as read now: the thread's private facts, and any email
+    address or phone number, masked with the same markers as on arrival. Applied when public
+    text is read, so text stored before a fact was known (or before this rule) is masked
+    too."""
+    detected = [h for h in find_personal_data(text) if h.kind in _READ_TIME_KINDS]
+    hits = without_overlaps([*detected, *find_known(text, known)])
     return mask(text, hits, labels_for(language)) if hits else text
 
 

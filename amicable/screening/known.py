@@ -25,6 +25,7 @@ Matching is on whole words only, so "Jansen" is not "Jan".
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -118,9 +119,16 @@ def fold_with_origins(text: str) -> tuple[str, list[int]]:
     """`text` folded for comparison (lower case, no accents, compatibility forms and
     look-alike letters resolved, invisible characters gone), with the index in `text` that
     each folded character came from."""
+    if text.isascii():
+        # The common case, read on every public page: nothing to decompose or look up.
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     origins: list[int] = []
     for index, char in enumerate(text):
+        if char < "\x80":
+            out.append(char.lower())
+            origins.append(index)
+            continue
         if unicodedata.category(char) == "Cf":
             continue
         for part in unicodedata.normalize("NFKD", char):
@@ -157,11 +165,17 @@ def find_known(text: str, known: KnownPrivate) -> list[PersonalDataHit]:
 
 def without_overlaps(hits: Iterable[PersonalDataHit]) -> list[PersonalDataHit]:
     """Hits that do not overlap: of two that do, the longer one (then the earlier) stays."""
+    starts: list[int] = []  # of the kept hits, sorted; kept hits never overlap
     kept: list[PersonalDataHit] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if all(hit.end <= k.start or k.end <= hit.start for k in kept):
-            kept.append(hit)
-    return sorted(kept, key=lambda h: h.start)
+        at = bisect.bisect_left(starts, hit.start)
+        if at > 0 and kept[at - 1].end > hit.start:
+            continue
+        if at < len(kept) and kept[at].start < hit.end:
+            continue
+        starts.insert(at, hit.start)
+        kept.insert(at, hit)
+    return kept
 
 
 @lru_cache(maxsize=512)
