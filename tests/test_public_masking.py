@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 
 from amicable.models import Complaint, Message, User
-from amicable.models.enums import Role, Visibility
+from amicable.models.enums import Outcome, Role, Visibility
 from amicable.resolvers import accounts, complaints, messages
 from tests.conftest import GraphQLClient
 from tests.factories import Actor, gid, make_company, make_user
@@ -257,3 +257,21 @@ async def test_any_address_in_old_public_text_is_masked_when_read(thread, gql):
     assert {e["node"]["body"] for e in data["complaint"]["messages"]["edges"]} == {
         "Mail ons: [e-mailadres verwijderd] of bel [telefoonnummer verwijderd]."
     }
+
+
+async def test_the_closing_comment_is_public_text_too(thread, gql, services):
+    await complaints.close(
+        services,
+        thread.owner.viewer,
+        thread.complaint.id,
+        Outcome.RESOLVED,
+        "Opgelost, dank je Sofie! Groeten, Jan Desmet (0470 12 34 56)",
+    )
+    query = "query($id: ID!) { complaint(id: $id) { feedbackComment } }"
+    complaint_id = gid("Complaint", thread.complaint.id)
+    public = await GraphQLClient(gql.http, None).data(query, id=complaint_id)
+    assert public["complaint"]["feedbackComment"] == (
+        "Opgelost, dank je Sofie! Groeten, [naam verwijderd] ([telefoonnummer verwijderd])"
+    )
+    own = await GraphQLClient(gql.http, thread.owner.token).data(query, id=complaint_id)
+    assert own["complaint"]["feedbackComment"].endswith("Jan Desmet (0470 12 34 56)")

@@ -257,7 +257,7 @@ def _phone_patterns(phone: str) -> list[_Pattern]:
     if len(digits) < 6:
         return []
     body = r"[\s./()\-]*".join(digits)
-    prefix = r"(?:(?:\+|00)\s*\d{1,3}[\s./\-]*(?:\(0\)[\s./\-]*)?|\(?0\)?[\s./\-]*)?"
+    prefix = r"(?:(?:\+|00)\s*\d{1,3}[\s./\-]*(?:\(0\)[\s./\-]*)?|(?:\(0\)|0)[\s./\-]*)?"
     return [_Pattern("phone", re.compile(rf"(?<![\d+]){prefix}{body}(?!\d)"))]
 
 

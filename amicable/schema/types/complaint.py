@@ -138,9 +138,12 @@ class ComplaintType(relay.Node):
     def outcome(self) -> Outcome | None:
         return self.model.outcome
 
-    @strawberry.field
-    def feedback_comment(self) -> str:
-        return self.model.feedback_comment
+    @strawberry.field(description="The consumer's comment on closing.")
+    async def feedback_comment(self, info: Info) -> str:
+        # Public text like the rest, though written late and never stored masked.
+        if self._original(info):
+            return self.model.feedback_comment
+        return await self._public(info, self.model.feedback_comment)
 
     @strawberry.field(
         extensions=private(CanSeePrivateDetails()),
