@@ -24,6 +24,7 @@ from tortoise.expressions import Q
 
 from amicable.models import Company, Complaint, Message
 from amicable.models.enums import UNPUBLISHED_STATUSES, ModerationState, Role, Visibility
+from amicable.screening.names import name_words
 
 
 class ViewerKind(StrEnum):
@@ -173,6 +174,20 @@ def can_see_private_details(viewer: Viewer, complaint: Complaint) -> bool:
     if viewer.can(C.SEE_EVERYTHING) or _is_owner(viewer, complaint):
         return True
     return viewer.acts_for(complaint.company_id) or _reads_escalated(viewer, complaint)
+
+
+def private_details_filter(viewer: Viewer) -> Q:
+    """`can_see_private_details` as a database filter, for complaints already admitted by
+    `complaint_filter`."""
+    if viewer.kind is ViewerKind.MODERATOR:
+        return Q(id__isnull=False)
+    if viewer.kind is ViewerKind.CONSUMER:
+        return Q(consumer_id=viewer.user_id)
+    if viewer.kind is ViewerKind.AGENT:
+        return Q(company_id=viewer.company_id)
+    if viewer.kind is ViewerKind.LAWYER:
+        return Q(escalated_at__isnull=False)
+    return Q(id__isnull=True)  # nobody else: a condition no row meets
 
 
 def sees_original_text(viewer: Viewer, complaint: Complaint) -> bool:
@@ -358,11 +373,18 @@ ERASED_NAME = "Erased user"
 
 
 def pseudonym(full_name: str) -> str:
-    """How the public sees a consumer: first name and the initial of the last ("Jan D.")."""
-    parts = full_name.split()
-    if not parts or full_name == ERASED_NAME:
+    """How the public sees a consumer: first name and the initial of the last ("Jan D.");
+    a one-word name becomes its initial ("Jan" -> "J."), so no pseudonym is a whole name.
+    Computed when read, so accounts made before these rules show the same way. Words with
+    an email address or digits in them are never shown (a phone number typed as a name)."""
+    words = name_words(full_name)
+    if not words or full_name == ERASED_NAME:
         return "Anonymous"
-    if len(parts) == 1:
-        return parts[0]
+    if len(words) == 1:
+        return f"{_initial(words[0])}."
     # "Jan De Smet" -> "Jan D.": the initial of the family name as written, particle included.
-    return f"{parts[0]} {parts[1][0].upper()}."
+    return f"{words[0]} {_initial(words[1])}."
+
+
+def _initial(word: str) -> str:
+    return next(ch for ch in word if ch.isalpha()).upper()

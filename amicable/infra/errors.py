@@ -30,6 +30,9 @@ class ErrorCode(StrEnum):
     # deadline passed unanswered, or once closed as not resolved.
     MEMBERS_ONLY = "MEMBERS_ONLY"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    # A full name that is or holds an email address or a phone number: it would show
+    # through the public pseudonym.
+    NAME_HAS_CONTACT_DETAILS = "NAME_HAS_CONTACT_DETAILS"
 
 
 @dataclass(frozen=True, slots=True)

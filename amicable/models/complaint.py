@@ -39,6 +39,10 @@ class Complaint(Model):
         "amicable.Company", related_name="complaints", on_delete=fields.RESTRICT
     )
     company_id: uuid.UUID
+    # The company's name as the consumer typed it, when they filed by name and address: what
+    # they (and the public) see of an unlisted company, whose record may be older than their
+    # complaint and named by someone else. Empty when filed against a listed company.
+    company_name = fields.CharField(max_length=200, default="")
 
     # Public part, as written and as shown to the public.
     title = fields.CharField(max_length=200)

@@ -23,6 +23,7 @@ from amicable.models import AccessToken, ApiKey, Company, User
 from amicable.models.enums import Language, Role
 from amicable.policy import Capability, Viewer, ViewerKind, can_manage_companies, role_can
 from amicable.resolvers import audit
+from amicable.screening.names import contact_details_in_name
 from amicable.services import Services
 
 MIN_PASSWORD_LENGTH = 10
@@ -54,7 +55,7 @@ async def register(
     email = normalise_email(email)
     errors = [
         *check_email("email", email),
-        *check_text("fullName", full_name, max_length=200),
+        *_check_full_name(full_name),
         *_check_password(password),
     ]
     if errors:
@@ -120,7 +121,7 @@ async def create_user(
     email = normalise_email(email)
     errors = [
         *check_email("email", email),
-        *check_text("fullName", full_name, max_length=200),
+        *_check_full_name(full_name),
         *_check_password(password),
     ]
     for_company = role_can(role, Capability.ACT_FOR_COMPANY)
@@ -203,6 +204,19 @@ async def issue_token(services: Services, user: User) -> str:
         expires_at=services.now() + timedelta(days=services.settings.token_lifetime_days),
     )
     return token
+
+
+def _check_full_name(full_name: str) -> list[UserError]:
+    errors = check_text("fullName", full_name, max_length=200)
+    if not errors and contact_details_in_name(full_name):
+        errors.append(
+            UserError(
+                ErrorCode.NAME_HAS_CONTACT_DETAILS,
+                "A name may not contain an email address or a phone number.",
+                "fullName",
+            )
+        )
+    return errors
 
 
 def _check_password(password: str) -> list[UserError]:

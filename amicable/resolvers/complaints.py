@@ -27,12 +27,15 @@ from amicable.policy import (
     can_see_complaint,
     complaint_filter,
     is_owner,
+    private_details_filter,
 )
 from amicable.resolvers import audit, screen
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.moderation_items import queue_item
 from amicable.resolvers.publish import committed, publish
+from amicable.resolvers.search_privacy import private_match
+from amicable.screening.known import KnownPrivate
 from amicable.services import Services
 from amicable.subscriptions.bus.events import (
     ComplaintCreated,
@@ -77,6 +80,8 @@ class ComplaintFilter:
     company_id: uuid.UUID | None = None
     statuses: list[ComplaintStatus] | None = None
     text: str | None = None
+    # One complaint only: its own view of an unlisted company lists nothing else.
+    complaint_id: uuid.UUID | None = None
 
 
 async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> Complaint:
@@ -97,7 +102,16 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     texts = [draft.title.strip(), draft.description.strip(), draft.desired_solution.strip()]
     # Screened on arrival (PRODUCT.md section 6): abusive language waits for a moderator
     # and is not mailed; personal data is masked in the public version at once.
-    screened = screen.screen(services.lexicon, texts, consumer.language.value)
+    known = KnownPrivate(
+        names=(consumer.full_name,),
+        emails=(consumer.email,),
+        phones=(draft.phone.strip(),) if draft.phone.strip() else (),
+        addresses=(draft.postal_address.strip(),) if draft.postal_address.strip() else (),
+        references=(
+            (draft.customer_reference.strip(),) if draft.customer_reference.strip() else ()
+        ),
+    )
+    screened = screen.screen(services.lexicon, texts, consumer.language.value, known)
     public_title, public_description, public_desired_solution = screened.public_texts
     async with committed(services) as announce:
         company = await _company_for(draft)
@@ -105,6 +119,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             reference=await _unique_reference(),
             consumer_id=viewer.user_id,
             company=company,
+            company_name=(draft.company_name or "").strip() if draft.company_id is None else "",
             title=texts[0],
             description=texts[1],
             desired_solution=texts[2],
@@ -112,7 +127,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             public_title=public_title[:200],
             public_description=public_description,
             public_desired_solution=public_desired_solution,
-            is_redacted=screened.masked,
+            is_redacted=screened.edited,
             customer_reference=draft.customer_reference.strip(),
             phone=draft.phone.strip(),
             postal_address=draft.postal_address.strip(),
@@ -197,6 +212,8 @@ async def search(
         queryset = queryset.filter(company_id=filters.company_id)
     if filters.statuses:
         queryset = queryset.filter(status__in=list(filters.statuses))
+    if filters.complaint_id is not None:
+        queryset = queryset.filter(id=filters.complaint_id)
     if filters.text and filters.text.strip():
         # Search the public text only: searching originals would let anyone find a complaint
         # by the phone number or name that masking hid.
@@ -204,6 +221,9 @@ async def search(
         queryset = queryset.filter(
             Q(public_title__icontains=text) | Q(public_description__icontains=text)
         )
+        # Public text is masked, but text stored before masking knew a fact may still hold
+        # it: whoever may not read the private details finds nothing by them.
+        queryset = queryset.filter(private_details_filter(viewer) | ~private_match(text))
     return await paginate(queryset, NEWEST_FIRST, first=first, after=after)
 
 
@@ -344,7 +364,8 @@ async def _company_for(draft: ComplaintDraft) -> Company:
     if draft.company_id is not None:
         company = await Company.get_or_none(id=draft.company_id)
         # An unlisted company can be named by id only by someone who already saw it on a
-        # complaint; filing against it by id is fine, its record stays unlisted.
+        # complaint (its agents, moderators; consumers see a view of their own, never its
+        # id); filing against it by id is fine, its record stays unlisted.
         if company is None:
             raise not_found("Company", "companyId")
         return company

@@ -48,7 +48,8 @@ async def export(viewer: Viewer) -> dict[str, Any]:
     complaints = await Complaint.filter(consumer_id=user.id).order_by("created_at")
     complaint_ids = [c.id for c in complaints]
     companies = {
-        c.id: c.name for c in await Company.filter(id__in=[c.company_id for c in complaints])
+        c.id: c.name
+        for c in await Company.filter(id__in=[c.company_id for c in complaints], listed=True)
     }
     messages = await Message.filter(
         Q(author_user_id=user.id)
@@ -68,7 +69,8 @@ async def export(viewer: Viewer) -> dict[str, Any]:
             "createdAt": _iso(user.created_at),
         },
         "complaints": [
-            _complaint(c, companies.get(c.company_id, ""), escalations.get(c.id))
+            # An unlisted company by the name the consumer typed, as everywhere they look.
+            _complaint(c, companies.get(c.company_id) or c.company_name, escalations.get(c.id))
             for c in complaints
         ],
         "messages": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
@@ -29,7 +29,7 @@ from amicable.policy import (
     is_owner,
     message_filter,
 )
-from amicable.resolvers import audit, screen
+from amicable.resolvers import audit, public_text, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get as get_complaint
 from amicable.resolvers.complaints import get_for_update
@@ -186,8 +186,11 @@ async def append_message(
             )
         )
     now = created_at or services.now()
+    (known,) = await public_text.known_private_for([complaint])
+    if sender_email:
+        known = replace(known, emails=(*known.emails, sender_email.lower()))
     screened = screen.screen(
-        services.lexicon, [body], await _author_language(complaint, author_kind)
+        services.lexicon, [body], await _author_language(complaint, author_kind), known
     )
     if author_kind is AuthorKind.MODERATOR:
         screened.lexicon_hits = []  # the moderators' own words are not held for themselves
@@ -200,7 +203,7 @@ async def append_message(
         channel=channel,
         body=body,
         public_body=screened.public_texts[0],
-        is_redacted=screened.masked,
+        is_redacted=screened.edited,
         moderation_state=moderation_state,
         sender_email=sender_email,
         created_at=now,

@@ -25,6 +25,8 @@ from amicable.models import (
 from amicable.policy import Viewer
 from amicable.resolvers import delivery as delivery_ops
 from amicable.resolvers import messages as message_ops
+from amicable.resolvers import public_text
+from amicable.screening.known import KnownPrivate
 
 
 async def _load_companies(ids: Sequence[uuid.UUID]) -> list[Company | None]:
@@ -161,6 +163,13 @@ class Loaders:
         if user is None:
             raise LookupError(f"user {user_id} vanished")
         return user
+
+    async def known_private(self, complaint: Complaint) -> KnownPrivate:
+        """What public text of a thread must mask, from the complaint and its consumer (read
+        through the users' loader, so a page costs no extra query). The addresses of the
+        company's agents and mail senders are masked when text arrives (`screen`)."""
+        consumer = await self.user_by_id.load(complaint.consumer_id)
+        return public_text.known_private(complaint, consumer)
 
     def recent_messages(self, count: int) -> DataLoader[uuid.UUID, list[Message]]:
         """RecentMessagesByComplaintLoader for `count` messages per complaint."""

@@ -112,7 +112,8 @@ async def enqueue_relay(
     if message.author_kind is AuthorKind.COMPANY:
         recipient: str | None = consumer.email
         recipient_kind, language = RecipientKind.CONSUMER, consumer.language
-        author_name = company.name
+        # An unlisted company by the name the consumer typed, never its record's.
+        author_name = company.name if company.listed else complaint.company_name or company.name
     elif message.author_kind is AuthorKind.CONSUMER:
         recipient = await company_address(complaint)
         recipient_kind, language = RecipientKind.COMPANY, company.language

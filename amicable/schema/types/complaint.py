@@ -15,6 +15,7 @@ from strawberry import relay
 from amicable import models, policy
 from amicable.infra.pagination import OLDEST_FIRST
 from amicable.resolvers import messages as message_ops
+from amicable.resolvers import public_text
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
@@ -72,23 +73,39 @@ class ComplaintType(relay.Node):
     def reference(self) -> str:
         return self.model.reference
 
-    @strawberry.field
-    def title(self, info: Info) -> str:
-        return self.model.title if self._original(info) else self.model.public_title
+    async def _public(self, info: Info, text: str) -> str:
+        """The public version as read now: the thread's private facts masked."""
+        known = await info.context.loaders.known_private(self.model)
+        consumer = await info.context.loaders.user(self.model.consumer_id)
+        return public_text.public_version(text, known, consumer.language.value)
 
     @strawberry.field
-    def description(self, info: Info) -> str:
-        return self.model.description if self._original(info) else self.model.public_description
+    async def title(self, info: Info) -> str:
+        if self._original(info):
+            return self.model.title
+        return await self._public(info, self.model.public_title)
 
     @strawberry.field
-    def desired_solution(self, info: Info) -> str:
+    async def description(self, info: Info) -> str:
+        if self._original(info):
+            return self.model.description
+        return await self._public(info, self.model.public_description)
+
+    @strawberry.field
+    async def desired_solution(self, info: Info) -> str:
         if self._original(info):
             return self.model.desired_solution
-        return self.model.public_desired_solution
+        return await self._public(info, self.model.public_desired_solution)
 
     @strawberry.field(description="The public text was edited (personal data masked or redacted).")
-    def is_redacted(self) -> bool:
-        return self.model.is_redacted
+    async def is_redacted(self, info: Info) -> bool:
+        if self.model.is_redacted:
+            return True
+        model = self.model
+        for text in (model.public_title, model.public_description, model.public_desired_solution):
+            if await self._public(info, text) != text:
+                return True
+        return False
 
     @strawberry.field
     def category(self) -> str:
@@ -134,9 +151,12 @@ class ComplaintType(relay.Node):
     def outcome(self) -> Outcome | None:
         return self.model.outcome
 
-    @strawberry.field
-    def feedback_comment(self) -> str:
-        return self.model.feedback_comment
+    @strawberry.field(description="The consumer's comment on closing.")
+    async def feedback_comment(self, info: Info) -> str:
+        # Public text like the rest, though written late and never stored masked.
+        if self._original(info):
+            return self.model.feedback_comment
+        return await self._public(info, self.model.feedback_comment)
 
     @strawberry.field(
         extensions=private(CanSeePrivateDetails()),
@@ -148,7 +168,7 @@ class ComplaintType(relay.Node):
     @strawberry.field
     async def company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)
-        return CompanyType.from_model(company)
+        return CompanyType.for_complaint(info.context.viewer, self.model, company)
 
     @strawberry.field
     async def consumer(self, info: Info) -> ConsumerType:
