@@ -247,6 +247,11 @@ def can_moderate(viewer: Viewer) -> bool:
     return viewer.kind is ViewerKind.MODERATOR
 
 
+def can_operate(viewer: Viewer) -> bool:
+    """The operator views: failed and unprocessable mail, their retries, the audit log."""
+    return viewer.kind is ViewerKind.MODERATOR
+
+
 def can_handle_escalations(viewer: Viewer) -> bool:
     """Escalated dossiers, their assignment, status and lawyers' notes."""
     return viewer.kind in (ViewerKind.LAWYER, ViewerKind.MODERATOR)

@@ -21,6 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from amicable import metrics
 from amicable.mail import addresses
 from amicable.mail.inbound import classify, route, trim
 from amicable.mail.inbound import errors as e
@@ -89,8 +90,10 @@ async def receive(
         if record is not None:
             await _record_outcome(record, verdict, retry_allowed=not verdict.accepted)
         log.info("inbound mail: %s %s", verdict.outcome, verdict.detail)
+        metrics.INBOUND_MAIL.labels(door.value, verdict.outcome).inc()
         return verdict
     verdict = e.posted(held)
+    metrics.INBOUND_MAIL.labels(door.value, verdict.outcome).inc()
     log.info("inbound mail %s: %s", record.id, verdict.outcome)
     return verdict
 
