@@ -75,6 +75,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+# Libraries whose debug output carries what a log must not: SQL with its parameters
+# (search text, token digests), websocket frames (credentials in `connection_init`), mail
+# bodies and SMTP conversations (reply addresses). They log at WARNING at the most, even
+# with AMICABLE_LOG_LEVEL=DEBUG; Tortoise's INFO is start-up noise besides.
+_QUIET_LIBRARIES = (
+    "tortoise",
+    "aiosqlite",
+    "asyncpg",
+    "websockets",
+    "mailparser_reply",
+    "mail.log",
+    "aiosmtplib",
+)
+
 # The loggers uvicorn configures itself; ours must replace its handlers, not add to them.
 _UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
@@ -93,8 +107,10 @@ def configure(log_format: str = "text", level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
-    # Tortoise announces every init and shutdown at INFO; that is noise on a command line.
-    logging.getLogger("tortoise").setLevel(max(logging.WARNING, root.level))
+    for name in _QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    # uvicorn's DEBUG prints request headers and websocket frames (credentials).
+    logging.getLogger("uvicorn.error").setLevel(max(logging.INFO, root.level))
 
 
 def uvicorn_log_config() -> dict[str, object]:
