@@ -161,23 +161,24 @@ async def test_metrics_across_processes_with_a_shared_folder(settings, services,
     )
     server = start(["serve", "--port", str(port)], env, tmp_path, tmp_path / "server.log")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-            time.sleep(0.1)
-        url = f"ws://127.0.0.1:{port}/graphql"
-        async with connect(url, TRANSPORT_WS) as ws:
-            await ws.subscribe(
-                "subscription($id: ID!) { companyScoreUpdated(companyId: $id) { __typename } }",
-                id=gid("Company", company.id),
-            )
-            await ws.nothing()
-            text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if (await http.get("/readyz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                await asyncio.sleep(0.1)
+            url = f"ws://127.0.0.1:{port}/graphql"
+            async with connect(url, TRANSPORT_WS) as ws:
+                await ws.subscribe(
+                    "subscription($id: ID!) { companyScoreUpdated(companyId: $id) { __typename } }",
+                    id=gid("Company", company.id),
+                )
+                await ws.nothing()
+                text = (await http.get("/metrics")).text
         assert "amicable_websocket_connections 1.0" in text
         assert "amicable_subscriptions_active 1.0" in text
         assert any(folder.iterdir())  # the values live in the shared folder
