@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from amicable import health
+from amicable import health, metrics
 from amicable.db import close_db, open_db
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
@@ -136,6 +136,7 @@ def create_app(
                     await task
             await services.events.disconnect()
             await close_db()
+            metrics.process_exiting()
 
     heartbeat = health.worker_heartbeat(services) if mail_worker else None
     middleware = [

@@ -90,6 +90,14 @@ def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 
+def process_exiting() -> None:
+    """Drop this process's live gauges from the shared folder (its counters stay)."""
+    if multiprocess_dir():
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())
+
+
 class MailQueueCollector(Collector):
     """The queue's state as read at the start of a scrape (see `read_mail_queue`)."""
 

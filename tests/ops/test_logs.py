@@ -58,6 +58,7 @@ async def test_no_secret_reaches_the_log_and_client_mistakes_are_not_errors(
         AMICABLE_OUTBOX_POLL_SECONDS="0.2",
         AMICABLE_LOG_FORMAT="json",
         AMICABLE_LOG_LEVEL="DEBUG",
+        AMICABLE_TRUSTED_PROXIES="127.0.0.1",
     )
     server = start(["serve", "--port", str(port)], env, tmp_path, log_path)
     base = f"http://127.0.0.1:{port}"
@@ -94,7 +95,10 @@ async def test_no_secret_reaches_the_log_and_client_mistakes_are_not_errors(
             assert (await graphql(SEARCH, first="variable-secret-never-logged"))["errors"]
             bad = await graphql("{ me { email } }", "bad-bearer-never-logged")
             assert bad["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-            await http.get("/graphql?token=query-string-token-never-logged")
+            await http.get(
+                "/graphql?token=query-string-token-never-logged",
+                headers={"X-Forwarded-For": "198.51.100.77"},
+            )
             delivered = await http.post(
                 "/inbound/email",
                 params={"recipient": mail.envelope_sender},
@@ -150,7 +154,11 @@ async def test_no_secret_reaches_the_log_and_client_mistakes_are_not_errors(
     assert any("UNAUTHENTICATED" in e["message"] for e in refusals)
     # uvicorn's access log, in the same format, without query strings.
     access = [e for e in entries if e["logger"] == "uvicorn.access"]
-    assert any('"GET /graphql HTTP/1.1"' in e["message"] for e in access), access
+    # The client behind the (trusted) proxy, not the proxy.
+    assert any(
+        e["message"].startswith("198.51.100.77:") and '"GET /graphql HTTP/1.1"' in e["message"]
+        for e in access
+    ), access
     assert any("/inbound/email HTTP/1.1" in e["message"] for e in access)
 
 
