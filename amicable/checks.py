@@ -172,11 +172,9 @@ def smtpd_bind_problem(bind: str) -> str | None:
     """Why a bind setting is not `host:port` or `off`; None when it is fine."""
     if bind.strip().lower() in ("off", "", "none"):
         return None
-    host, sep, port = bind.rpartition(":")
+    _, sep, port = bind.rpartition(":")
     if not sep or not port.isdigit() or not 0 < int(port) < 65536:
         return f"{bind!r} is not host:port (or off)"
-    if not host.strip("[]"):
-        return None
     return None
 
 

@@ -142,3 +142,22 @@ def test_smtp_port_in_use_is_reported_before_anything_starts(tmp_path: Path):
         assert f"127.0.0.1:{port} is already in use" in result.stderr
         assert "inbound SMTP listener" in result.stderr
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize(
+    ("bind", "problem"),
+    [
+        ("off", False),
+        ("127.0.0.1:2525", False),
+        ("[::1]:2525", False),
+        (":2525", False),
+        ("localhost", True),
+        ("127.0.0.1:0", True),
+        ("127.0.0.1:70000", True),
+        ("127.0.0.1:smtp", True),
+    ],
+)
+def test_bind_addresses(bind: str, problem: bool):
+    from amicable.checks import smtpd_bind_problem
+
+    assert (smtpd_bind_problem(bind) is not None) is problem
