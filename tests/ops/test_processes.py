@@ -44,6 +44,45 @@ def _wait_ready(port: int, deadline: float) -> dict:
     raise AssertionError(f"port {port} never became ready: {last}")
 
 
+def _graphql(port: int, query: str, token: str | None = None) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = httpx.post(
+        f"http://127.0.0.1:{port}/graphql", json={"query": query}, headers=headers, timeout=10
+    )
+    body = response.json()
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+def _file_a_complaint(env: dict[str, str], cwd: Path, ports: list[int]) -> None:
+    for role, email in (("moderator", "mod@example.org"), ("consumer", "jan@example.org")):
+        command = ["users", "create", "--role", role, "--email", email, "--name", role.title()]
+        created = run([*command, "--password", "a long password"], env, cwd)
+        assert created.returncode == 0, created.stderr
+    tokens = {}
+    for email in ("mod@example.org", "jan@example.org"):
+        signed_in = _graphql(
+            ports[0],
+            f'mutation {{ tokenCreate(input: {{email: "{email}", password: "a long password"}})'
+            " { token } }",
+        )
+        tokens[email] = signed_in["tokenCreate"]["token"]
+    company = _graphql(
+        ports[1],
+        'mutation { companyCreate(input: {name: "Telenova", complaintAddresses: '
+        '["klachten@telenova.example"]}) { company { id } errors { code } } }',
+        tokens["mod@example.org"],
+    )["companyCreate"]["company"]["id"]
+    filed = _graphql(
+        ports[0],
+        f'mutation {{ complaintCreate(input: {{companyId: "{company}", title: "Modem kapot", '
+        'description: "Na het onweer geeft mijn modem geen signaal meer."}) '
+        "{ complaint { status } errors { code } } }",
+        tokens["jan@example.org"],
+    )
+    assert filed["complaintCreate"]["complaint"]["status"] == "WAITING_FOR_COMPANY", filed
+
+
 @pytest.mark.postgres
 def test_two_servers_a_worker_and_a_listener_start_at_once_on_an_empty_database(
     empty_postgres: str, tmp_path: Path
@@ -82,8 +121,13 @@ def test_two_servers_a_worker_and_a_listener_start_at_once_on_an_empty_database(
             assert process.poll() is None, log.read_text()
             text = log.read_text()
             assert "Traceback" not in text and "already exists" not in text, text
-        assert "outbox worker" in logs[2].read_text()
         assert f"inbound SMTP listening on 127.0.0.1:{smtp_port}" in logs[3].read_text()
+        # Work flows through all of them: a complaint filed on one server, its company
+        # made on the other, its mail sent by the worker.
+        _file_a_complaint(env, tmp_path, ports)
+        while time.monotonic() < deadline + 30 and "outbox: sent" not in logs[2].read_text():
+            time.sleep(0.1)
+        assert "outbox: sent complaint mail" in logs[2].read_text(), logs[2].read_text()
     finally:
         stop(*processes)
 
