@@ -74,6 +74,9 @@ async def migration_lock(url: str) -> AsyncIterator[None]:
         yield
 
 
+_LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "passfile")
+
+
 @contextlib.asynccontextmanager
 async def _advisory_lock(url: str) -> AsyncIterator[None]:
     import asyncpg
@@ -81,7 +84,11 @@ async def _advisory_lock(url: str) -> AsyncIterator[None]:
     # A connection of its own, outside Tortoise's pool (which migrate opens and closes):
     # the lock is the session's, released when the connection ends, even if we crash.
     parts = urlsplit(url)
-    connection = await asyncpg.connect(urlunsplit(("postgresql", *parts[1:3], "", "")))
+    # Tortoise's own options (pool sizes and such) mean nothing to asyncpg; TLS ones do.
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair.partition("=")[0] in _LIBPQ_OPTIONS
+    )
+    connection = await asyncpg.connect(urlunsplit(("postgresql", *parts[1:3], query, "")))
     try:
         await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_ID)
         try:
