@@ -174,7 +174,7 @@ def _serve(args: argparse.Namespace) -> int:
         # uvicorn's loggers write through ours (amicable.logs).
         proxy_headers=False,
         log_config=logs.uvicorn_log_config(),
-        log_level=settings.log_level.lower(),
+        log_level=logs.uvicorn_log_level(settings.log_level),
     )
     return 0
 

@@ -113,6 +113,12 @@ def configure(log_format: str = "text", level: str = "INFO") -> None:
     logging.getLogger("uvicorn.error").setLevel(max(logging.INFO, root.level))
 
 
+def uvicorn_log_level(level: str) -> str:
+    """uvicorn sets its loggers' level itself: never below INFO (its DEBUG prints request
+    headers and websocket frames, credentials included)."""
+    return "info" if level.upper() == "DEBUG" else level.lower()
+
+
 def uvicorn_log_config() -> dict[str, object]:
     """For `uvicorn.run(log_config=...)`: keep uvicorn from installing its own handlers, so
     its records (access log included) reach ours."""

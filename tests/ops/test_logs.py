@@ -142,6 +142,17 @@ async def test_no_secret_reaches_the_log_and_client_mistakes_are_not_errors(
         assert secret not in text, f"{secret!r} is in the log"
     assert "Traceback" not in text
     assert [e for e in entries if e["level"] in ("ERROR", "CRITICAL")] == []
+    # DEBUG is on for our own loggers; libraries that would print frames, headers or SQL
+    # with its parameters stay quieter.
+    debug_loggers = {e["logger"] for e in entries if e["level"] == "DEBUG"}
+    assert not {name.split(".")[0] for name in debug_loggers} & {
+        "uvicorn",
+        "websockets",
+        "aiosqlite",
+        "asyncpg",
+        "tortoise",
+        "mailparser_reply",
+    }, debug_loggers
     messages = [e["message"] for e in entries]
     # The worker names each send, with the recipient's domain only.
     sent = [m for m in messages if m.startswith("outbox: sent complaint mail")]
