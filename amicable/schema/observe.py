@@ -4,7 +4,8 @@ latency of each operation by name and type.
 Strawberry logs every error of a result at ERROR with its traceback, a client's typo or a
 refused subscription included, so anyone could flood the log. Here a client's mistake
 (validation, a denied field, an expected failure) is one INFO line with its code and
-path, never the message's variable values; only an unexpected error is an ERROR, with its
+path, never the message's variable values (WARNING when it hit a limit on hostile
+queries); only an unexpected error is an ERROR, with its
 traceback (logged where it is masked).
 """
 
@@ -35,6 +36,18 @@ def _describe(error: GraphQLError) -> str:
     return f"{code} {where} {message[:200]}".replace("  ", " ").strip()
 
 
+# The messages of the limits on hostile queries (depth, aliases, tokens).
+_HOSTILE = (
+    "exceeds maximum operation depth",
+    "aliases found. Allowed",
+    "Document contains more than",
+)
+
+
+def _is_hostile(error: GraphQLError) -> bool:
+    return any(marker in error.message for marker in _HOSTILE)
+
+
 class ObservedSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -43,7 +56,9 @@ class ObservedSchema(strawberry.Schema):
         for error in errors:
             original = error.original_error
             if original is None or isinstance(original, _EXPECTED):
-                log.info("refused %s: %s", operation, _describe(error))
+                # Hitting a limit on hostile queries is worth a look: WARNING.
+                level = logging.WARNING if _is_hostile(error) else logging.INFO
+                log.log(level, "refused %s: %s", operation, _describe(error))
             # Anything else was logged with its traceback when MaskErrors masked it.
 
 
