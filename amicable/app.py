@@ -16,17 +16,18 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from tortoise import Tortoise
 
+from amicable import health, metrics
 from amicable.db import close_db, open_db
+from amicable.mail.inbound import pipeline
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
 from amicable.mail.outbound.outbox import OutboxWorker
 from amicable.mail.outbound.sender import transport_for
+from amicable.proxies import TrustedProxies, parse_networks
 from amicable.resolvers import bounces as bounce_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
@@ -112,6 +113,8 @@ def create_app(
         settings=settings,
         events=EventBus(settings.broadcast_url, queue_size=settings.broadcast_queue_size),
     )
+    if services.redeliver is None:
+        services.redeliver = functools.partial(pipeline.redeliver, services)
     graphql = GraphQLView(services)
 
     @asynccontextmanager
@@ -125,6 +128,7 @@ def create_app(
                 transport_for(settings),
                 clock=services.clock,
                 on_gave_up=functools.partial(bounce_ops.outbound_failed, services),
+                heartbeat=heartbeat,
             )
             tasks.append(asyncio.create_task(worker.run()))
         bind = parse_bind(settings.smtpd_bind)
@@ -141,19 +145,14 @@ def create_app(
                     await task
             await services.events.disconnect()
             await close_db()
+            metrics.process_exiting()
 
-    async def healthz(request: Request) -> JSONResponse:
-        try:
-            await Tortoise.get_connection("default").execute_query("SELECT 1")
-        except Exception:
-            log.exception("health check: database unreachable")
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
-
+    heartbeat = health.worker_heartbeat(services) if mail_worker else None
     middleware = [
+        Middleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies)),
         Middleware(
             BodySizeLimit, max_bytes=settings.max_request_bytes, exempt=(INBOUND_EMAIL_PATH,)
-        )
+        ),
     ]
     if settings.allowed_origins:
         middleware.append(
@@ -168,11 +167,12 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
+            *health.routes(),
             Route(INBOUND_EMAIL_PATH, inbound_email, methods=["POST"]),
         ],
         middleware=middleware,
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.worker_heartbeat = heartbeat
     return app

@@ -21,21 +21,67 @@ T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from amicable import logs
+
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Tortoise announces every init and shutdown at INFO; that is noise on a command line.
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    logs.configure()
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except _Refused as refused:
+        for line in refused.lines:
+            sys.stderr.write(f"amicable: {line}\n")
+        return 2
+
+
+class _Refused(Exception):
+    """The command cannot start; `lines` say why, one problem each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+def _checked_settings() -> Settings:
+    """The settings, checked: every problem is one line and the command does not start;
+    warnings are logged. Logging takes the settings' format and level from here on."""
+    from amicable import checks, logs
+
+    try:
+        settings = checks.load()
+    except checks.SettingsInvalid as invalid:
+        raise _Refused(invalid.lines) from None
+    report = checks.check(settings)
+    if not report.ok:
+        raise _Refused(report.errors)
+    logs.configure(settings.log_format, settings.log_level)
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    return settings
+
+
+def _ports_free(*listeners: tuple[str, str, int]) -> None:
+    """Refuse to start when a listener's port is taken, before anything else starts (a
+    migration, a worker sending mail) and fails later."""
+    from amicable.checks import port_in_use
+
+    taken = [
+        f"{what}: {host}:{port} is already in use by another process"
+        for what, host, port in listeners
+        if port_in_use(host, port)
+    ]
+    if taken:
+        raise _Refused(taken)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from amicable import __version__
+
     parser = argparse.ArgumentParser(prog="amicable", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"amicable {__version__}")
     commands = parser.add_subparsers(title="commands")
 
     serve = commands.add_parser("serve", help="run the service (GraphQL at /graphql)")
@@ -101,9 +147,16 @@ def _parser() -> argparse.ArgumentParser:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from amicable import logs
     from amicable.app import create_app
+    from amicable.mail.inbound.smtpd import parse_bind
 
-    settings = Settings()
+    settings = _checked_settings()
+    listeners = [("HTTP listener", args.host, args.port)]
+    bind = parse_bind(settings.smtpd_bind)
+    if bind:
+        listeners.append(("inbound SMTP listener (AMICABLE_SMTPD_BIND)", *bind))
+    _ports_free(*listeners)
     if args.demo:
         from amicable.demo import seed_demo
 
@@ -117,7 +170,11 @@ def _serve(args: argparse.Namespace) -> int:
         # permessage-deflate keeps a zlib window per connection (~50 KB each, measured):
         # the cost of an idle subscription doubles for little gain on small JSON events.
         ws_per_message_deflate=settings.websocket_compression,
-        proxy_headers=True,
+        # Client addresses come from AMICABLE_TRUSTED_PROXIES (amicable.proxies), and
+        # uvicorn's loggers write through ours (amicable.logs).
+        proxy_headers=False,
+        log_config=logs.uvicorn_log_config(),
+        log_level=logs.uvicorn_log_level(settings.log_level),
     )
     return 0
 
@@ -134,7 +191,7 @@ def _worker(args: argparse.Namespace) -> int:
     from amicable.mail.outbound.sender import transport_for
     from amicable.resolvers import bounces
 
-    settings = Settings()
+    settings = _checked_settings()
 
     async def run() -> None:
         services = _services(settings)
@@ -151,13 +208,17 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _smtpd(args: argparse.Namespace) -> int:
+    from amicable.checks import smtpd_bind_problem
     from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
 
-    settings = Settings()
+    settings = _checked_settings()
+    if args.bind and smtpd_bind_problem(args.bind):
+        raise _Refused([f"--bind: {smtpd_bind_problem(args.bind)}"])
     bind = parse_bind(args.bind or settings.smtpd_bind)
     if bind is None:
         sys.stderr.write("the listener is off (AMICABLE_SMTPD_BIND=off); give --bind\n")
         return 2
+    _ports_free(("inbound SMTP listener", *bind))
 
     async def run() -> None:
         services = _services(settings)
@@ -250,7 +311,7 @@ def _scores_recompute(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from amicable.db import migrate
 
-    asyncio.run(migrate(Settings()))
+    asyncio.run(migrate(_checked_settings()))
     log.info("database is up to date")
     return 0
 

@@ -323,6 +323,11 @@ def can_moderate(viewer: Viewer) -> bool:
     return viewer.can(C.MODERATE)
 
 
+def can_operate(viewer: Viewer) -> bool:
+    """The operator views: failed and unprocessable mail, their retries, the audit log."""
+    return viewer.kind is ViewerKind.MODERATOR
+
+
 def can_handle_escalations(viewer: Viewer) -> bool:
     """Escalated dossiers, their assignment, status and lawyers' notes."""
     return viewer.can(C.HANDLE_ESCALATIONS)

@@ -6,12 +6,13 @@ the web, the mail pipeline and the commands share one code path.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from amicable.infra.clock import utc_now
 from amicable.infra.ratelimit import RateLimiter
+from amicable.models import InboundMail
 from amicable.screening import Lexicon
 from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
@@ -23,6 +24,10 @@ class Services:
     events: EventBus
     clock: Callable[[], datetime] = utc_now
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    # Takes a kept raw mail through the inbound pipeline again and returns its outcome (a
+    # moderator's retry). The pipeline is a door above the operations, so whoever wires
+    # the process (`create_app`) passes it in.
+    redeliver: Callable[[InboundMail], Awaitable[str]] | None = None
     # Built once per process from the shipped files and AMICABLE_LEXICON_DIR: screening
     # runs on every complaint and message, so never per request.
     lexicon: Lexicon = field(init=False)

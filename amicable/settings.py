@@ -18,6 +18,8 @@ class Settings(BaseSettings):
         env_prefix="AMICABLE_", env_file=".env", extra="ignore", validate_default=True
     )
 
+    # "production" refuses the embedded defaults that are unsafe there (docs/operations.md).
+    env: str = "development"
     data_dir: Path = Path("var")
     database_url: str | None = Field(
         default=None, description="Tortoise URL; default: SQLite in the data folder"
@@ -34,6 +36,10 @@ class Settings(BaseSettings):
     reply_domain: str = "reply.amicable.localhost"
     inbound_secret: str | None = None
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Proxies (addresses or CIDRs) whose X-Forwarded-For is believed; nobody else's is.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     # Real time: events a subscriber may fall behind before it is dropped (the client is
     # told to subscribe again), and the graphql-ws keep-alive interval.
@@ -126,12 +132,16 @@ class Settings(BaseSettings):
             return [float(part) for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("allowed_origins", "attachment_types", mode="before")
+    @field_validator("allowed_origins", "attachment_types", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.env.strip().lower() == "production"
 
     @property
     def resolved_database_url(self) -> str:

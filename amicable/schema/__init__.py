@@ -7,6 +7,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from amicable.schema.extensions import schema_extensions
 from amicable.schema.mutations import Mutation
+from amicable.schema.observe import ObservedSchema
 from amicable.schema.query import Query
 from amicable.schema.subscription import Subscription
 from amicable.schema.types.company import CompanyType
@@ -17,7 +18,8 @@ from amicable.settings import Settings
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
+    # Logs a client's mistakes at INFO, not as tracebacks (amicable.schema.observe).
+    return ObservedSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

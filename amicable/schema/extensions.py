@@ -19,6 +19,7 @@ from strawberry.extensions import (
 )
 
 from amicable.infra.errors import Forbidden, OperationFailed, Unauthenticated
+from amicable.schema.observe import OperationMetrics
 from amicable.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def _limit_rules(settings: Settings) -> list:
 def schema_extensions(settings: Settings) -> list:
     # Factories, not instances: Strawberry builds extensions per operation.
     return [
+        OperationMetrics,
         CredentialGate,
         # Apps send the same few documents over and over; parse and validate each once.
         partial(ParserCache, maxsize=512),

@@ -16,6 +16,7 @@ from amicable.resolvers import messages as message_ops
 from amicable.resolvers import score_ranking
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
+from amicable.schema.operations import OperatorQueries
 from amicable.schema.paging import page_size
 from amicable.schema.relay import (
     Connection,
@@ -100,7 +101,7 @@ async def _ranking(
 
 
 @strawberry.type
-class Query(ModerationQueries):
+class Query(ModerationQueries, OperatorQueries):
     @strawberry.field(description="Any object by its global ID, if the viewer may see it.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         decoded = decode_global_id(id)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -25,6 +27,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
+from amicable import metrics
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
 from amicable.schema import build_schema
@@ -148,6 +151,20 @@ class GraphQLView(GraphQL[Context, None]):
             keep_alive_interval=settings.websocket_keep_alive_seconds,
         )
         self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await super().__call__(scope, receive, send)
+            return
+        metrics.WEBSOCKETS.inc()
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            metrics.WEBSOCKETS.dec()
+
+    def encode_json(self, data: object) -> str:
+        # Answers carry UTF-8 as it is ("Bézier", not "B\u00e9zier").
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

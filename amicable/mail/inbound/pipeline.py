@@ -20,6 +20,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from amicable import metrics
 from amicable.infra.errors import OperationFailed
 from amicable.mail.inbound import classify, helpdesks, holding, route, sent_texts, trim
 from amicable.mail.inbound import errors as e
@@ -89,13 +90,28 @@ async def receive(
         if record is not None:
             await _record_outcome(record, verdict, retry_allowed=not verdict.accepted)
         log.info("inbound mail: %s %s", verdict.outcome, verdict.detail)
+        metrics.INBOUND_MAIL.labels(door.value, verdict.outcome).inc()
         return verdict
     verdict = e.posted(held)
+    metrics.INBOUND_MAIL.labels(door.value, verdict.outcome).inc()
     log.info("inbound mail %s: %s", record.id, verdict.outcome)
     return verdict
 
 
 # --- the steps -----------------------------------------------------------------------------
+
+
+async def redeliver(services: Services, record: InboundMail) -> str:
+    """A kept raw mail through the pipeline again, as a fresh delivery by its first door
+    (a moderator's retry); returns the new outcome."""
+    verdict = await receive(
+        services,
+        bytes(record.raw_message),
+        door=record.door,
+        envelope_sender=record.envelope_sender,
+        envelope_recipients=list(record.envelope_recipients or []),
+    )
+    return verdict.outcome
 
 
 def check_size(services: Services, raw: bytes) -> None:
