@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from tortoise.expressions import Q
@@ -28,6 +29,9 @@ class ViewerKind(StrEnum):
     MODERATOR = "moderator"
     LAWYER = "lawyer"
     PARTNER = "partner"
+    # A company holding the web reply link of one complaint mail: the rights of that
+    # thread's Reply-To address, nothing more (no account, no lists, no other complaint).
+    COMPANY_LINK = "company_link"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,11 @@ class Viewer:
     is_member: bool = False
     token_id: uuid.UUID | None = None
     api_key_id: uuid.UUID | None = None
+    # COMPANY_LINK only: the one complaint the link opens, and the address it was sent to.
+    link_complaint_id: uuid.UUID | None = None
+    link_recipient: str | None = None
+    link_id: str | None = None
+    link_issued_at: datetime | None = None
 
     @classmethod
     def anonymous(cls) -> Viewer:
@@ -63,6 +72,24 @@ class Viewer:
             token_id=token_id,
         )
 
+    @classmethod
+    def for_link(
+        cls,
+        complaint_id: uuid.UUID,
+        company_id: uuid.UUID,
+        recipient: str,
+        link_id: str,
+        issued_at: datetime,
+    ) -> Viewer:
+        return cls(
+            ViewerKind.COMPANY_LINK,
+            company_id=company_id,
+            link_complaint_id=complaint_id,
+            link_recipient=recipient,
+            link_id=link_id,
+            link_issued_at=issued_at,
+        )
+
     @property
     def is_authenticated(self) -> bool:
         return self.kind is not ViewerKind.ANONYMOUS
@@ -78,7 +105,12 @@ class Viewer:
 
 # --- complaints -------------------------------------------------------------------------
 
-_PUBLISHED = ~Q(status__in=list(UNPUBLISHED_STATUSES))
+# Published: past moderation, and not held back for its consumer's email verification.
+_PUBLISHED = ~Q(status__in=list(UNPUBLISHED_STATUSES)) & Q(unsent_reason="")
+
+
+def _is_published(complaint: Complaint) -> bool:
+    return complaint.status not in UNPUBLISHED_STATUSES and not complaint.unsent_reason
 
 
 def complaint_filter(viewer: Viewer) -> Q:
@@ -92,11 +124,15 @@ def complaint_filter(viewer: Viewer) -> Q:
         return public | (Q(company_id=viewer.company_id) & _PUBLISHED)
     if viewer.kind is ViewerKind.LAWYER:
         return public | Q(escalated_at__isnull=False)
+    if viewer.kind is ViewerKind.COMPANY_LINK:
+        return Q(id=viewer.link_complaint_id) & _PUBLISHED
     return public
 
 
 def can_see_complaint(viewer: Viewer, complaint: Complaint) -> bool:
-    published = complaint.status not in UNPUBLISHED_STATUSES
+    published = _is_published(complaint)
+    if viewer.kind is ViewerKind.COMPANY_LINK:
+        return published and viewer.link_complaint_id == complaint.id
     if viewer.kind is ViewerKind.MODERATOR:
         return True
     if _is_owner(viewer, complaint):
@@ -114,8 +150,8 @@ def can_see_private_details(viewer: Viewer, complaint: Complaint) -> bool:
         return False
     if viewer.kind is ViewerKind.MODERATOR or _is_owner(viewer, complaint):
         return True
-    if viewer.kind is ViewerKind.AGENT:
-        return viewer.company_id == complaint.company_id
+    if viewer.kind in _COMPANY_KINDS:
+        return _acts_for_company(viewer, complaint)
     if viewer.kind is ViewerKind.LAWYER:
         return complaint.escalated_at is not None
     return False
@@ -133,8 +169,8 @@ def can_see_sender_addresses(viewer: Viewer, complaint: Complaint) -> bool:
         return False
     if viewer.kind is ViewerKind.MODERATOR:
         return True
-    if viewer.kind is ViewerKind.AGENT:
-        return viewer.company_id == complaint.company_id
+    if viewer.kind in _COMPANY_KINDS:
+        return _acts_for_company(viewer, complaint)
     return viewer.kind is ViewerKind.LAWYER and complaint.escalated_at is not None
 
 
@@ -172,12 +208,16 @@ def company_filter(viewer: Viewer) -> Q:
         return Q()
     if viewer.kind is ViewerKind.AGENT:
         return Q(listed=True) | Q(id=viewer.company_id)
+    if viewer.kind is ViewerKind.COMPANY_LINK:
+        return Q(id=viewer.company_id)  # its own company, to name it; no search, no lists
     return Q(listed=True)
 
 
 def can_find_company(viewer: Viewer, company: Company) -> bool:
     if viewer.kind is ViewerKind.MODERATOR:
         return True
+    if viewer.kind is ViewerKind.COMPANY_LINK:
+        return viewer.company_id == company.id
     if viewer.kind is ViewerKind.AGENT and viewer.company_id == company.id:
         return True
     return company.listed
@@ -213,7 +253,18 @@ def can_post_message(viewer: Viewer, complaint: Complaint) -> bool:
         return False
     if _is_owner(viewer, complaint) or viewer.kind is ViewerKind.MODERATOR:
         return True
-    return viewer.kind is ViewerKind.AGENT and viewer.company_id == complaint.company_id
+    return _acts_for_company(viewer, complaint)
+
+
+def writes_as_company(viewer: Viewer, complaint: Complaint) -> bool:
+    """An agent of the complaint's company, or the holder of its mail's web reply link."""
+    return _acts_for_company(viewer, complaint)
+
+
+def mail_sender_of(viewer: Viewer) -> str:
+    """The address a link holder's web replies are recorded as sent from: the address the
+    link (like the Reply-To token) was issued to."""
+    return viewer.link_recipient or "" if viewer.kind is ViewerKind.COMPANY_LINK else ""
 
 
 def is_owner(viewer: Viewer, complaint: Complaint) -> bool:
@@ -237,6 +288,30 @@ def page_size_cap(viewer: Viewer, default_cap: int, partner_cap: int) -> int:
 
 def can_manage_companies(viewer: Viewer) -> bool:
     return viewer.kind is ViewerKind.MODERATOR
+
+
+# --- accounts, memberships, company onboarding ------------------------------------------
+
+
+def can_manage_own_account(viewer: Viewer) -> bool:
+    """Profile, password, email address, signing out everywhere: any person's account."""
+    return viewer.is_user
+
+
+def can_manage_members(viewer: Viewer) -> bool:
+    """Set and clear memberships."""
+    return viewer.kind is ViewerKind.MODERATOR
+
+
+def can_manage_agents(viewer: Viewer) -> bool:
+    """Invite, list, suspend and remove a company's agents; decide claims; edit a company's
+    registered domains; withdraw web reply links."""
+    return viewer.kind is ViewerKind.MODERATOR
+
+
+def can_claim_company(viewer: Viewer) -> bool:
+    """A consumer account asks to answer for a company (its address is checked apart)."""
+    return viewer.kind is ViewerKind.CONSUMER and viewer.user_id is not None
 
 
 # --- moderation, escalation, personal data ----------------------------------------------
@@ -282,6 +357,17 @@ def can_export_own_data(viewer: Viewer) -> bool:
 def can_erase_own_account(viewer: Viewer) -> bool:
     """Consumers; staff and agent accounts are closed by the organisation."""
     return viewer.kind is ViewerKind.CONSUMER and viewer.user_id is not None
+
+
+_COMPANY_KINDS = (ViewerKind.AGENT, ViewerKind.COMPANY_LINK)
+
+
+def _acts_for_company(viewer: Viewer, complaint: Complaint) -> bool:
+    if viewer.kind is ViewerKind.AGENT:
+        return viewer.company_id == complaint.company_id
+    if viewer.kind is ViewerKind.COMPANY_LINK:
+        return viewer.link_complaint_id == complaint.id
+    return False
 
 
 def _is_owner(viewer: Viewer, complaint: Complaint) -> bool:

@@ -81,6 +81,8 @@ class ComplaintContent:
     desired_solution: str
     private_details: list[tuple[str, str]]  # (label key, value)
     visibility: Visibility
+    # The signed web reply link for this recipient (`amicable.mail.links`).
+    reply_link: str = ""
 
 
 def complaint_bodies(settings: Settings, content: ComplaintContent) -> tuple[str, str]:
@@ -119,6 +121,9 @@ def complaint_bodies(settings: Settings, content: ComplaintContent) -> tuple[str
             else ""
         ),
         "private_details": "\n".join(f"{label}: {value}" for label, value in details),
+        "reply_block": (
+            f"{words['web_reply']}:\n{content.reply_link}\n" if content.reply_link else ""
+        ),
     }
     html_values = {key: html.escape(value) for key, value in values.items()}
     html_values["description"] = _html_text(content.description)
@@ -130,6 +135,12 @@ def complaint_bodies(settings: Settings, content: ComplaintContent) -> tuple[str
     )
     html_values["private_details"] = "<br>\n".join(
         f"{html.escape(label)}: {_html_text(value)}" for label, value in details
+    )
+    html_values["reply_block"] = (
+        f"<p>{html.escape(words['web_reply'])}: "
+        f'<a href="{html.escape(content.reply_link)}">{html.escape(content.reply_link)}</a></p>'
+        if content.reply_link
+        else ""
     )
     return (
         _template("complaint.txt").substitute(text_values),

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from amicable.mail import addresses, compose
+from amicable.mail import addresses, compose, links
 from amicable.mail.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
@@ -92,6 +92,7 @@ async def enqueue_complaint(settings: Settings, complaint: Complaint, now: datet
             ("postal_address", complaint.postal_address),
         ],
         visibility=complaint.visibility,
+        reply_link=links.url(settings, links.make(settings, complaint.id, recipient, now)),
     )
     text, html_body = compose.complaint_bodies(settings, content)
     await _queue(

@@ -24,7 +24,7 @@ from amicable.policy import (
     complaint_filter,
     is_owner,
 )
-from amicable.resolvers import audit, screen
+from amicable.resolvers import audit, screen, unsent
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
@@ -135,8 +135,13 @@ async def send_to_company(services: Services, complaint: Complaint, now: datetim
     company's score. Does nothing for a complaint still waiting for moderation."""
     if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY or complaint.sent_at:
         return
+    # Only a verified consumer's complaint is mailed (PRODUCT.md section 2): an unverified
+    # account could otherwise make the platform mail any address it types.
+    if await unsent.hold_if_unverified(services, complaint):
+        return
     complaint.sent_at = now
-    await complaint.save(update_fields=["sent_at"])
+    complaint.unsent_reason = ""
+    await complaint.save(update_fields=["sent_at", "unsent_reason"])
     await outbox.enqueue_complaint(services.settings, complaint, now)
     await score_ops.complaint_sent(services, complaint)
 

@@ -30,6 +30,9 @@ class ErrorCode(StrEnum):
     # deadline passed unanswered, or once closed as not resolved.
     MEMBERS_ONLY = "MEMBERS_ONLY"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    # A mailed link (verification, reset, invitation, claim) that is unknown, used or
+    # expired: one code and one message for all three, so a guess learns nothing.
+    INVALID_TOKEN = "INVALID_TOKEN"
 
 
 @dataclass(frozen=True, slots=True)

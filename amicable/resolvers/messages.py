@@ -18,7 +18,14 @@ from amicable.models.enums import (
     ModerationState,
 )
 from amicable.models.mail import ModerationItemKind, ModerationItemStatus
-from amicable.policy import Viewer, ViewerKind, can_post_message, is_owner, message_filter
+from amicable.policy import (
+    Viewer,
+    can_post_message,
+    is_owner,
+    mail_sender_of,
+    message_filter,
+    writes_as_company,
+)
 from amicable.resolvers import audit, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get_for_update
@@ -52,6 +59,9 @@ async def post(services: Services, viewer: Viewer, complaint_id: uuid.UUID, body
             author_user_id=viewer.user_id,
             channel=Channel.WEB,
             body=body.strip(),
+            # A web reply link's holder is recorded like a mailed reply: from the address
+            # the link was sent to (the sender rule of the Reply-To token).
+            sender_email=mail_sender_of(viewer),
         )
         await audit.record(viewer, "message.post", "message", message.id)
     await publish_message_events(services, complaint, message, status_changed=status_changed)
@@ -202,6 +212,6 @@ async def recent_by_complaint(
 def _author_kind(viewer: Viewer, complaint: Complaint) -> AuthorKind:
     if is_owner(viewer, complaint):
         return AuthorKind.CONSUMER
-    if viewer.kind is ViewerKind.AGENT:
+    if writes_as_company(viewer, complaint):
         return AuthorKind.COMPANY
     return AuthorKind.MODERATOR

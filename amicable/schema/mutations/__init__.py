@@ -2,12 +2,14 @@
 
 import strawberry
 
+from amicable.schema.mutations.account_lifecycle import AccountLifecycleMutations
 from amicable.schema.mutations.accounts import AccountMutations
 from amicable.schema.mutations.companies import CompanyMutations
 from amicable.schema.mutations.complaints import ComplaintMutations
 from amicable.schema.mutations.data_rights import DataRightsMutations
 from amicable.schema.mutations.escalations import EscalationMutations
 from amicable.schema.mutations.moderation import ModerationMutations
+from amicable.schema.mutations.onboarding import OnboardingMutations
 
 
 @strawberry.type
@@ -18,5 +20,7 @@ class Mutation(
     ModerationMutations,
     EscalationMutations,
     DataRightsMutations,
+    AccountLifecycleMutations,
+    OnboardingMutations,
 ):
     pass
