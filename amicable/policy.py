@@ -256,6 +256,12 @@ def can_post_message(viewer: Viewer, complaint: Complaint) -> bool:
     return _acts_for_company(viewer, complaint)
 
 
+def can_write_messages(viewer: Viewer) -> bool:
+    """Who may use `messagePost` at all (each thread is then checked): people's accounts and
+    web reply link holders; never a partner's read-only key."""
+    return viewer.is_user or viewer.kind is ViewerKind.COMPANY_LINK
+
+
 def writes_as_company(viewer: Viewer, complaint: Complaint) -> bool:
     """An agent of the complaint's company, or the holder of its mail's web reply link."""
     return _acts_for_company(viewer, complaint)
