@@ -168,6 +168,6 @@ async def test_every_person_manages_their_own_account(role, gql, services):
         company = await make_company(moderator.viewer)
     user = await make_user(services, role, company=company)
     me = GraphQLClient(gql.http, user.token)
-    done = await me.data('mutation { accountUpdate(input: {language: EN}) { errors { code } } }')
+    done = await me.data("mutation { accountUpdate(input: {language: EN}) { errors { code } } }")
     assert done["accountUpdate"]["errors"] == []
     assert (await me.data(ME))["me"]["language"] == "EN"

@@ -103,9 +103,7 @@ async def test_verification_link_is_single_use_and_expires(gql, services):
     short = (await gql.data(VERIFY, t="x"))["accountVerifyEmail"]
     _, second = await _register(gql, services)
     fresh = await last_token(second)
-    await AccountToken.filter(email=second).update(
-        expires_at=services.now() - timedelta(seconds=1)
-    )
+    await AccountToken.filter(email=second).update(expires_at=services.now() - timedelta(seconds=1))
     expired = (await gql.data(VERIFY, t=fresh))["accountVerifyEmail"]
     # Used, forged, malformed and expired links answer alike.
     assert used == forged == short == expired
@@ -115,7 +113,7 @@ async def test_verification_link_is_single_use_and_expires(gql, services):
 async def test_a_reset_token_does_not_verify(gql, services):
     _, address = await _register(gql, services)
     await gql.data(
-        'mutation($e: String!) { passwordResetRequest(input: {email: $e}) { ok } }', e=address
+        "mutation($e: String!) { passwordResetRequest(input: {email: $e}) { ok } }", e=address
     )
     reset = await last_token(address)
     result = (await gql.data(VERIFY, t=reset))["accountVerifyEmail"]
