@@ -45,3 +45,13 @@ async def reply_link(recipient: str) -> str:
         if found:
             return found.group(1)
     raise AssertionError(f"no reply link mailed to {recipient}")
+
+
+async def complaint_link(complaint_id: object) -> str:
+    """The web reply link in a complaint's own mail to the company."""
+    row = await OutboxMail.get(complaint_id=complaint_id, kind="COMPLAINT")
+    message = email.message_from_string(row.content, policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    found = _LINK.search(text_of(message))
+    assert found is not None
+    return found.group(1)

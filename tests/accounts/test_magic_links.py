@@ -3,10 +3,6 @@ web without an account, with the Reply-To token's rights and nothing more."""
 
 from __future__ import annotations
 
-import email
-import email.message
-import email.policy
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +11,7 @@ from amicable.mail import links
 from amicable.models import AuditEntry, Complaint, Message, OutboxMail
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, Role, Visibility
 from amicable.models.mail import OutboxKind
-from tests.accounts.mailed import mails_to, reply_link, text_of
+from tests.accounts.mailed import complaint_link, mails_to, reply_link, text_of
 from tests.conftest import GraphQLClient
 from tests.factories import gid, make_company, make_complaint, make_user
 
@@ -49,16 +45,6 @@ async def world(services):
     return moderator, company, consumer, private, other, elsewhere
 
 
-async def _link_for(complaint: Complaint) -> str:
-    """The link in the complaint's own mail to the company."""
-    row = await OutboxMail.get(complaint_id=complaint.id, kind=OutboxKind.COMPLAINT)
-    message = email.message_from_string(row.content, policy=email.policy.default)
-    assert isinstance(message, email.message.EmailMessage)
-    found = re.search(r"/reply/(aml_[A-Za-z0-9_-]+\.[0-9a-f]+)", text_of(message))
-    assert found is not None
-    return found.group(1)
-
-
 async def test_complaint_mail_carries_the_link_in_every_language(services, world):
     moderator, *_ = world
     consumer = await make_user(services)
@@ -82,7 +68,7 @@ async def test_complaint_mail_carries_the_link_in_every_language(services, world
 async def test_link_reads_and_answers_its_thread_as_the_company(gql, services, world):
     _, _, consumer, private, _, _ = world
     assert (await reply_link("klachten@telenova.be")).startswith("aml_")
-    token = await _link_for(private)
+    token = await complaint_link(private.id)
     link = LinkClient(gql.http, token)
     seen = await link.data(READ, id=gid("Complaint", private.id))
     assert seen["complaint"]["consumer"]["fullName"] == "Jan De Smet"
@@ -111,7 +97,7 @@ async def test_link_reads_and_answers_its_thread_as_the_company(gql, services, w
 
 async def test_a_link_opens_no_other_complaint_and_no_account_data(gql, services, world):
     *_, private, other, elsewhere = world
-    link = LinkClient(gql.http, await _link_for(private))
+    link = LinkClient(gql.http, await complaint_link(private.id))
     for hidden in (other, elsewhere):
         data = await link.data(
             "query($id: ID!, $ref: String!) { complaint(id: $id) { id }"
@@ -141,7 +127,7 @@ async def test_a_link_opens_no_other_complaint_and_no_account_data(gql, services
 
 async def test_expired_revoked_and_forged_links_answer_alike(gql, services, world):
     moderator, _, _, private, other, _ = world
-    token = await _link_for(private)
+    token = await complaint_link(private.id)
     expired = links.make(
         services.settings,
         private.id,
@@ -150,7 +136,7 @@ async def test_expired_revoked_and_forged_links_answer_alike(gql, services, worl
     )
     body, _, signature = token.rpartition(".")
     forged = f"{body}.{'0' * len(signature)}"
-    other_token = await _link_for(other)
+    other_token = await complaint_link(other.id)
     # A signature from one link does not fit another's claims.
     swapped = f"{other_token.rpartition('.')[0]}.{signature}"
     mod = GraphQLClient(gql.http, moderator.token)
