@@ -171,3 +171,23 @@ async def test_every_person_manages_their_own_account(role, gql, services):
     done = await me.data("mutation { accountUpdate(input: {language: EN}) { errors { code } } }")
     assert done["accountUpdate"]["errors"] == []
     assert (await me.data(ME))["me"]["language"] == "EN"
+
+
+async def test_export_and_erasure_cover_account_lifecycle_data(gql, services):
+    user = await make_user(services, email="weg@example.org")
+    await User.filter(id=user.user.id).update(member_number="TA-9")
+    me = GraphQLClient(gql.http, user.token)
+    await me.data(
+        'mutation { emailChangeRequest(input: {newEmail: "nieuw@example.org",'
+        f' password: "{PASSWORD}"}}) {{ errors {{ code }} }} }}'
+    )
+    assert await AccountToken.exists(user_id=user.user.id)
+    exported = await me.data("mutation { accountExport { data errors { code } } }")
+    account = exported["accountExport"]["data"]["account"]
+    assert account["memberNumber"] == "TA-9" and account["emailVerifiedAt"]
+    erased = await me.data(
+        "mutation { accountErase(input: {confirm: true}) { erased errors { code } } }"
+    )
+    assert erased["accountErase"] == {"erased": True, "errors": []}
+    assert not await AccountToken.exists(user_id=user.user.id)
+    assert (await User.get(id=user.user.id)).member_number == ""
