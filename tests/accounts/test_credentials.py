@@ -9,9 +9,9 @@ import pytest
 from amicable.models import AccessToken, AccountToken, OutboxMail, User
 from amicable.models.enums import Role
 from amicable.resolvers import accounts
-from tests.accounts.mailed import last_token, mails_to
+from tests.accounts.mailed import complaint_link, last_token, mails_to
 from tests.conftest import GraphQLClient, unique_email
-from tests.factories import PASSWORD, make_company, make_user
+from tests.factories import PASSWORD, make_company, make_complaint, make_user
 
 RESET_REQUEST = """mutation($e: String!) { passwordResetRequest(input: {email: $e}) {
   ok errors { code field message } } }"""
@@ -149,10 +149,15 @@ OWN_ACCOUNT_MUTATIONS = [
 
 
 @pytest.mark.parametrize("mutation", OWN_ACCOUNT_MUTATIONS)
-@pytest.mark.parametrize("role", ["anonymous", "partner"])
+@pytest.mark.parametrize("role", ["anonymous", "partner", "link"])
 async def test_own_account_mutations_need_a_person(mutation, role, gql, services):
     token = None
-    if role == "partner":
+    if role == "link":
+        moderator = await make_user(services, Role.MODERATOR)
+        company = await make_company(moderator.viewer)
+        complaint = await make_complaint(services, await make_user(services), company)
+        token = await complaint_link(complaint.id)
+    elif role == "partner":
         moderator = await make_user(services, Role.MODERATOR)
         _, token = await accounts.create_api_key(moderator.viewer, partner_name="P")
     result = await GraphQLClient(gql.http, token).execute(f"mutation {{ {mutation} }}")

@@ -11,6 +11,7 @@ import pytest
 from amicable.models import Complaint, User
 from amicable.models.enums import ComplaintStatus, Role
 from amicable.resolvers import accounts, member_sync
+from tests.accounts.mailed import complaint_link
 from tests.conftest import GraphQLClient
 from tests.factories import gid, make_company, make_complaint, make_user
 from tests.test_cli import _run
@@ -61,12 +62,16 @@ async def test_moderator_sets_and_clears_membership(gql, services):
     assert other["accountMembershipUpdate"]["errors"][0]["code"] == "NOT_FOUND"
 
 
-@pytest.mark.parametrize("role", ["anonymous", "consumer", "agent", "lawyer", "partner"])
+@pytest.mark.parametrize("role", ["anonymous", "consumer", "agent", "lawyer", "partner", "link"])
 async def test_only_moderators_manage_memberships(role, gql, services):
     consumer = await make_user(services)
     moderator = await make_user(services, Role.MODERATOR)
     token: str | None = None
-    if role == "partner":
+    if role == "link":
+        company = await make_company(moderator.viewer)
+        complaint = await make_complaint(services, consumer, company)
+        token = await complaint_link(complaint.id)
+    elif role == "partner":
         _, token = await accounts.create_api_key(moderator.viewer, partner_name="P")
     elif role == "agent":
         company = await make_company(moderator.viewer)

@@ -11,7 +11,7 @@ from amicable.models import AccountToken, CompanyClaim, User
 from amicable.models.account_tokens import ClaimStatus
 from amicable.models.enums import Role, Visibility
 from amicable.resolvers import accounts
-from tests.accounts.mailed import last_token, mails_to, text_of
+from tests.accounts.mailed import complaint_link, last_token, mails_to, text_of
 from tests.conftest import GraphQLClient
 from tests.factories import PASSWORD, gid, make_company, make_complaint, make_user
 
@@ -120,11 +120,14 @@ MODERATOR_QUERIES = [
 
 
 @pytest.mark.parametrize("operation", MODERATOR_ONLY + MODERATOR_QUERIES)
-@pytest.mark.parametrize("role", ["anonymous", "consumer", "agent", "lawyer", "partner"])
+@pytest.mark.parametrize("role", ["anonymous", "consumer", "agent", "lawyer", "partner", "link"])
 async def test_onboarding_is_for_moderators(operation, role, gql, services, setup):
     moderator, company = setup
     token: str | None = None
-    if role == "partner":
+    if role == "link":
+        complaint = await make_complaint(services, await make_user(services), company)
+        token = await complaint_link(complaint.id)
+    elif role == "partner":
         _, token = await accounts.create_api_key(moderator.viewer, partner_name="P")
     elif role == "agent":
         token = (await make_user(services, Role.AGENT, company=company)).token
