@@ -199,11 +199,12 @@ def build_message(
         # RFC 5322 section 3.6.4: In-Reply-To names the parent, References the chain.
         message["In-Reply-To"] = envelope.references[-1]
         message["References"] = " ".join(envelope.references)
-    message["Content-Language"] = language.value
     if envelope.auto_submitted:
         message["Auto-Submitted"] = "auto-generated"
         # Exchange's own switch, so that out-of-office replies to notices are not sent.
         message["X-Auto-Response-Suppress"] = "All"
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
+    # After the body: `set_content` drops every Content-* header set before it.
+    message["Content-Language"] = language.value
     return message

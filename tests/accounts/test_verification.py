@@ -48,6 +48,7 @@ async def test_register_mails_a_verification_link_in_the_account_language(gql, s
         (mail,) = await mails_to(address)
         assert mail["Auto-Submitted"] == "auto-generated"
         assert mail["Subject"].startswith(words)
+        assert mail["Content-Language"] == language.lower()
         assert "token=amv_" in text_of(mail) and "token=amv_" in text_of(mail, "html")
     # Only the hash is stored: the mailed secret is nowhere in the database.
     token = await last_token(address)
