@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -78,6 +79,17 @@ def read(
     except (UnicodeDecodeError, ValueError):
         return None
     return claims if allow_expired or claims.expires_at > now else None
+
+
+# A link anywhere in a text, with or without its address around it.
+_IN_TEXT = re.compile(re.escape(security.LINK_TOKEN_PREFIX) + r"[A-Za-z0-9_-]+\.[0-9a-f]{8,}")
+MASK = "[link removed]"
+
+
+def mask(text: str) -> str:
+    """A link is a credential: one quoted back into a thread (a helpdesk that pastes the
+    whole original under its answer) must never be published with it."""
+    return _IN_TEXT.sub(MASK, text)
 
 
 def url(settings: Settings, token: str) -> str:

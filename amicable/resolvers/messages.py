@@ -8,7 +8,7 @@ from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
-from amicable.mail import outbox
+from amicable.mail import links, outbox
 from amicable.models import Company, Complaint, Message, ModerationItem, User
 from amicable.models.enums import (
     UNPUBLISHED_STATUSES,
@@ -95,6 +95,7 @@ async def append_message(
             )
         )
     now = created_at or services.now()
+    body = links.mask(body)
     screened = screen.screen(
         services.lexicon, [body], await _author_language(complaint, author_kind)
     )

@@ -176,3 +176,16 @@ async def test_links_mailed_after_a_revocation_work(gql, services, world):
     fresh = links.make(services.settings, complaint.id, "klachten@telenova.be", later)
     seen = await LinkClient(gql.http, fresh).data(READ, id=gid("Complaint", complaint.id))
     assert seen["complaint"]["reference"] == complaint.reference
+
+
+async def test_a_link_quoted_into_a_reply_is_never_published(gql, services, world):
+    _, _, _, private, _, _ = world
+    token = await complaint_link(private.id)
+    link = LinkClient(gql.http, token)
+    body = f"Opgelost.\n\nOrigineel: http://testserver/reply/{token}\n"
+    posted = await link.data(POST, id=gid("Complaint", private.id), body=body)
+    assert posted["messagePost"]["message"]["body"] == (
+        "Opgelost.\n\nOrigineel: http://testserver/reply/[link removed]"
+    )
+    message = await Message.get(complaint_id=private.id)
+    assert token not in message.body and token not in message.public_body
