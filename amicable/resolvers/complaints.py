@@ -135,7 +135,7 @@ async def send_to_company(services: Services, complaint: Complaint, now: datetim
     company's score. Does nothing for a complaint still waiting for moderation."""
     if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY or complaint.sent_at:
         return
-    # Only a verified consumer's complaint is mailed (PRODUCT.md section 2): an unverified
+    # Only a verified consumer's complaint is mailed (docs/accounts.md): an unverified
     # account could otherwise make the platform mail any address it types.
     if await unsent.hold_if_unverified(services, complaint):
         return
