@@ -7,10 +7,17 @@ from datetime import timedelta
 
 import pytest
 
-from amicable.models import AccountToken, Complaint, Notification, OutboxMail, User
-from amicable.models.enums import Role
-from amicable.models.mail import OutboxKind
-from amicable.resolvers import accounts
+from amicable.models import (
+    AccountToken,
+    Complaint,
+    ModerationItem,
+    Notification,
+    OutboxMail,
+    User,
+)
+from amicable.models.enums import ComplaintStatus, Role
+from amicable.models.mail import ModerationDecision, OutboxKind
+from amicable.resolvers import accounts, complaints, moderation
 from tests.accounts.mailed import last_token, mails_to, text_of
 from tests.conftest import GraphQLClient, unique_email
 from tests.factories import Actor, gid, make_company, make_user
@@ -157,3 +164,28 @@ async def test_accounts_made_by_operators_count_as_verified(services):
         email=unique_email("mod"), password="een lang wachtwoord", full_name="M", role=Role.LAWYER
     )
     assert user.email_verified_at is not None
+
+
+async def test_a_complaint_approved_by_a_moderator_still_waits_for_verification(
+    gql, services, company
+):
+    consumer, address = await _register(gql, services)
+    draft = complaints.ComplaintDraft(
+        title="Onbeschofte klantendienst",
+        description="Jullie zijn een bende klootzakken, ik wacht al drie weken op mijn geld.",
+        company_id=company.id,
+    )
+    complaint = await complaints.create(services, consumer.viewer, draft)
+    assert complaint.status is ComplaintStatus.PENDING_MODERATION
+    moderator = await make_user(services, Role.MODERATOR)
+    item = await ModerationItem.get(complaint_id=complaint.id)
+    await moderation.decide(
+        services, moderator.viewer, item.id, ModerationDecision.APPROVE, "Scherp maar terecht."
+    )
+    complaint = await Complaint.get(id=complaint.id)
+    assert complaint.status is ComplaintStatus.WAITING_FOR_COMPANY
+    assert complaint.sent_at is None and complaint.unsent_reason == "EMAIL_NOT_VERIFIED"
+    await gql.data(VERIFY, t=await last_token(address))
+    complaint = await Complaint.get(id=complaint.id)
+    assert complaint.sent_at is not None
+    assert await OutboxMail.exists(complaint_id=complaint.id, kind=OutboxKind.COMPLAINT)
