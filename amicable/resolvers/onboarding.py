@@ -244,7 +244,12 @@ async def claims(
 async def _approve(
     services: Services, viewer: Viewer | None, record: CompanyClaim, user: User
 ) -> None:
-    """The claimant's account becomes an agent account of the company."""
+    """The claimant's account becomes an agent account of the company; only a consumer
+    account (one that became staff or another company's agent meanwhile stays as it is)."""
+    if user.role is not Role.CONSUMER or user.erased_at is not None:
+        raise OperationFailed(
+            UserError(ErrorCode.INVALID_STATE, "The claimant's account can no longer be an agent.")
+        )
     record.status = ClaimStatus.APPROVED
     record.decided_at = services.now()
     record.decided_by_id = viewer.user_id if viewer else None

@@ -284,3 +284,18 @@ async def test_removing_an_agent_takes_them_off_the_company(gql, services, setup
         c=gid("Company", company.id),
     )
     assert "agent.remove" in [e["node"]["action"] for e in log["companyActivity"]["edges"]]
+
+
+async def test_a_claimant_who_is_no_longer_a_consumer_is_not_made_an_agent(gql, services, setup):
+    moderator, company = setup
+    staff = await make_user(services, email="lot@telenova.be")
+    asked = (await GraphQLClient(gql.http, staff.token).data(CLAIM, c=gid("Company", company.id)))[
+        "companyClaim"
+    ]
+    await gql.data(CONFIRM, t=await last_token("lot@telenova.be"))
+    await User.filter(id=staff.user.id).update(role=Role.LAWYER)
+    decided = await GraphQLClient(gql.http, moderator.token).data(
+        DECIDE, id=asked["claim"]["id"], a=True
+    )
+    assert decided["companyClaimDecide"]["errors"] == [{"code": "INVALID_STATE"}]
+    assert (await User.get(id=staff.user.id)).role is Role.LAWYER
