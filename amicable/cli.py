@@ -10,6 +10,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from amicable.models.enums import Role
@@ -141,6 +142,15 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--member", action="store_true", help="a paying member (consumers)")
     create.add_argument("--language", choices=["nl", "fr", "en"], default="nl")
     create.set_defaults(run=_users_create)
+
+    members = commands.add_parser("members", help="memberships")
+    members_commands = members.add_subparsers(title="members commands", required=True)
+    sync = members_commands.add_parser(
+        "sync", help="reconcile memberships with the member list (CSV: email,member_number,expiry)"
+    )
+    sync.add_argument("file", type=Path)
+    sync.add_argument("--dry-run", action="store_true", help="report only; change nothing")
+    sync.set_defaults(run=_members_sync)
     return parser
 
 
@@ -356,6 +366,23 @@ def _users_create(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(_with_db(Settings(), create()))
+
+
+def _members_sync(args: argparse.Namespace) -> int:
+    from amicable.resolvers import member_sync
+
+    try:
+        text = args.file.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        sys.stderr.write(f"cannot read {args.file}: {error}\n")
+        return 1
+    settings = Settings()
+    report = asyncio.run(
+        _with_db(settings, member_sync.sync(_services(settings), text, dry_run=args.dry_run))
+    )
+    out = sys.stderr if report.errors else sys.stdout
+    out.write("\n".join(report.lines()) + "\n")
+    return 1 if report.errors else 0
 
 
 def _read_password() -> str:

@@ -109,6 +109,19 @@ class Settings(BaseSettings):
     feedback_window_days: int = 183
     token_lifetime_days: int = 30
 
+    # Accounts and companies (docs/accounts.md): how long mailed links work, how many such
+    # mails an account or address may cause per rate-limit window, and whether a confirmed
+    # claim from an address at a company's registered domain is approved without a moderator.
+    verification_link_hours: int = Field(default=72, ge=1)
+    password_reset_link_minutes: int = Field(default=60, ge=5)
+    email_change_link_hours: int = Field(default=24, ge=1)
+    invite_link_days: int = Field(default=14, ge=1)
+    claim_link_hours: int = Field(default=72, ge=1)
+    # The web reply link in each complaint mail (read and answer that thread, no account).
+    reply_link_days: int = Field(default=120, ge=1)
+    rate_limit_account_mail: int = Field(default=5, ge=1)
+    auto_approve_domain_claims: bool = False
+
     # Company scores (PRODUCT.md section 5, docs/scores.md). The formula reads these through
     # `amicable.scoring.ScoringRules.from_settings`, which also checks they fit together.
     score_weight_resolution: float = Field(default=0.50, ge=0, le=1)

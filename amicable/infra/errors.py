@@ -33,6 +33,9 @@ class ErrorCode(StrEnum):
     # A full name that is or holds an email address or a phone number: it would show
     # through the public pseudonym.
     NAME_HAS_CONTACT_DETAILS = "NAME_HAS_CONTACT_DETAILS"
+    # A mailed link (verification, reset, invitation, claim) that is unknown, used or
+    # expired: one code and one message for all three, so a guess learns nothing.
+    INVALID_TOKEN = "INVALID_TOKEN"
 
 
 @dataclass(frozen=True, slots=True)

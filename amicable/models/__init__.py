@@ -1,5 +1,11 @@
 """Tortoise models, one module per aggregate. Migrations live in `migrations/`."""
 
+from amicable.models.account_tokens import (
+    AccountToken,
+    CompanyClaim,
+    CompanyDomain,
+    MagicLinkRevocation,
+)
 from amicable.models.audit import AuditEntry
 from amicable.models.company import Company, CompanyAddress
 from amicable.models.complaint import Attachment, Complaint, Message
@@ -24,13 +30,16 @@ from amicable.models.user import AccessToken, ApiKey, User
 
 __all__ = [
     "AccessToken",
+    "AccountToken",
     "ApiKey",
     "Attachment",
     "AuditEntry",
     "AwaitingReply",
     "Company",
     "CompanyAddress",
+    "CompanyClaim",
     "CompanyDayStats",
+    "CompanyDomain",
     "CompanyMonthStats",
     "CompanyScore",
     "CompanyScoreCategory",
@@ -41,6 +50,7 @@ __all__ = [
     "Escalation",
     "InboundMail",
     "LawyerNote",
+    "MagicLinkRevocation",
     "Message",
     "ModerationItem",
     "Notification",

@@ -68,6 +68,9 @@ class Complaint(Model):
     outcome = fields.CharEnumField(Outcome, max_length=12, null=True)
     feedback_comment = fields.TextField(default="")
     escalated_at = fields.DatetimeField(null=True)
+    # Why a complaint that is ready to send was not mailed yet ("EMAIL_NOT_VERIFIED": its
+    # consumer has not verified their address); empty once queued.
+    unsent_reason = fields.CharField(max_length=24, default="")
 
     messages: fields.ReverseRelation[Message]
 

@@ -29,7 +29,7 @@ from amicable.policy import (
     is_owner,
     private_details_filter,
 )
-from amicable.resolvers import audit, screen
+from amicable.resolvers import audit, screen, unsent
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.moderation_items import queue_item
@@ -157,8 +157,13 @@ async def send_to_company(
     company's score. Does nothing for a complaint still waiting for moderation."""
     if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY or complaint.sent_at:
         return
+    # Only a verified consumer's complaint is mailed (docs/accounts.md): an unverified
+    # account could otherwise make the platform mail any address it types.
+    if await unsent.hold_if_unverified(services, complaint):
+        return
     complaint.sent_at = now
-    await complaint.save(update_fields=["sent_at"])
+    complaint.unsent_reason = ""
+    await complaint.save(update_fields=["sent_at", "unsent_reason"])
     await enqueue_complaint(services, announce, complaint, now)
     await score_ops.complaint_sent(services, complaint)
 

@@ -17,7 +17,9 @@ from tortoise.transactions import in_transaction
 from amicable.infra.errors import Forbidden
 from amicable.models import (
     AccessToken,
+    AccountToken,
     Company,
+    CompanyClaim,
     Complaint,
     ContentReport,
     Escalation,
@@ -65,6 +67,9 @@ async def export(viewer: Viewer) -> dict[str, Any]:
             "fullName": user.full_name,
             "role": user.role.value,
             "isMember": user.is_member,
+            "memberNumber": user.member_number,
+            "memberUntil": user.member_until.isoformat() if user.member_until else None,
+            "emailVerifiedAt": _iso(user.email_verified_at),
             "language": user.language.value,
             "createdAt": _iso(user.created_at),
         },
@@ -150,9 +155,13 @@ async def erase(services: Services, viewer: Viewer) -> None:
         user.email = f"erased-{uuid.uuid4().hex}@{PLACEHOLDER_DOMAIN}"
         user.password_hash = UNUSABLE_PASSWORD
         user.is_member = False
+        user.member_number, user.member_until = "", None
         user.erased_at = now
         await user.save()
         await AccessToken.filter(user_id=user.id, revoked_at__isnull=True).update(revoked_at=now)
+        # Mailed links and claims name the old address.
+        await AccountToken.filter(user_id=user.id).delete()
+        await CompanyClaim.filter(user_id=user.id).delete()
         complaint_ids = [c.id for c in await Complaint.filter(consumer_id=user.id).only("id")]
         # Status, company, timestamps and outcome stay: they are the company's record.
         await Complaint.filter(id__in=complaint_ids).update(

@@ -11,7 +11,7 @@ from datetime import datetime
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
 from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
 from amicable.infra.validation import check_text
-from amicable.mail.outbound import outbox
+from amicable.mail.outbound import links, outbox
 from amicable.models import Attachment, Company, Complaint, InboundMail, Message, User
 from amicable.models.enums import (
     UNPUBLISHED_STATUSES,
@@ -22,12 +22,13 @@ from amicable.models.enums import (
 )
 from amicable.models.moderation import ModerationItemKind
 from amicable.policy import (
-    Capability,
     Viewer,
     can_post_message,
     can_see_message,
     is_owner,
+    mail_sender_of,
     message_filter,
+    writes_as_company,
 )
 from amicable.resolvers import audit, public_text, screen
 from amicable.resolvers import scores as score_ops
@@ -110,7 +111,9 @@ async def post(
             author_user_id=author_user_id,
             channel=Channel.WEB if mailed is None else Channel.EMAIL,
             body=body.strip() if mailed is None else body,
-            sender_email=mailed.sender if mailed else "",
+            # A reply link's holder is recorded like a mailed reply: from the address the
+            # link was sent to (the sender rule of the Reply-To token).
+            sender_email=mailed.sender if mailed else mail_sender_of(viewer),
             moderation_state=ModerationState.PENDING if held else ModerationState.PUBLISHED,
             announce=announce,
         )
@@ -189,6 +192,7 @@ async def append_message(
     (known,) = await public_text.known_private_for([complaint])
     if sender_email:
         known = replace(known, emails=(*known.emails, sender_email.lower()))
+    body = links.mask(body)
     screened = screen.screen(
         services.lexicon, [body], await _author_language(complaint, author_kind), known
     )
@@ -309,6 +313,6 @@ async def recent_by_complaint(
 def _author_kind(viewer: Viewer, complaint: Complaint) -> AuthorKind:
     if is_owner(viewer, complaint):
         return AuthorKind.CONSUMER
-    if viewer.can(Capability.ACT_FOR_COMPANY):
+    if writes_as_company(viewer, complaint):
         return AuthorKind.COMPANY
     return AuthorKind.MODERATOR

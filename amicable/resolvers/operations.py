@@ -180,10 +180,12 @@ async def audit_log(
     if filters.actions:
         query = query.filter(action__in=filters.actions)
     if filters.company_id is not None:
-        # About the company itself, or about one of its complaints.
+        # Done for the company (its agents, its reply links, its onboarding), about the
+        # company itself, or about one of its complaints.
         complaints = Complaint.filter(company_id=filters.company_id).values("id")
         query = query.filter(
-            Q(target_type="company", target_id=filters.company_id)
+            Q(company_id=filters.company_id)
+            | Q(target_type="company", target_id=filters.company_id)
             | Q(target_type="complaint", target_id__in=Subquery(complaints))
         )
     if filters.since is not None:

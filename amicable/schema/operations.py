@@ -21,6 +21,7 @@ from amicable.schema.paging import page_size
 from amicable.schema.permissions import IsAuthenticated, requires
 from amicable.schema.relay import Connection, connection_from_page, decode_global_id, global_id
 from amicable.schema.types.errors import UserError
+from amicable.schema.types.user import UserType
 
 
 class CanOperate(BasePermission):
@@ -101,6 +102,14 @@ class AuditEntryType:
     target_id: str = strawberry.field(description="The database ID of the target.")
     data: JSON
     created_at: datetime
+    actor_user_id: strawberry.Private[uuid.UUID | None] = None
+
+    @strawberry.field(description="The account that acted, if one did.")
+    async def actor(self, info: Info) -> UserType | None:
+        if self.actor_user_id is None:
+            return None
+        user = await info.context.loaders.user_by_id.load(self.actor_user_id)
+        return UserType.from_model(user) if user else None
 
     @classmethod
     def from_model(cls, row: AuditEntry) -> AuditEntryType:
@@ -114,6 +123,7 @@ class AuditEntryType:
             target_id=str(row.target_id),
             data=cast(JSON, row.data),
             created_at=row.created_at,
+            actor_user_id=actor,
         )
 
 

@@ -14,6 +14,7 @@ from amicable.resolvers import companies as company_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
 from amicable.resolvers import score_ranking
+from amicable.schema.account_query import AccountQueries
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
 from amicable.schema.operations import OperatorQueries
@@ -101,7 +102,7 @@ async def _ranking(
 
 
 @strawberry.type
-class Query(ModerationQueries, OperatorQueries):
+class Query(ModerationQueries, OperatorQueries, AccountQueries):
     @strawberry.field(description="Any object by its global ID, if the viewer may see it.")
     async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
         decoded = decode_global_id(id)

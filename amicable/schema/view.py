@@ -37,12 +37,13 @@ from amicable.services import Services
 
 
 def bearer_credential(header: str | None) -> str | None:
-    """The credential in an `Authorization: Bearer <credential>` header; "" for a malformed
-    header (which must fail, not pass as anonymous), None when there is none."""
+    """The credential in an `Authorization: Bearer <credential>` header (or `Link <token>`
+    for a complaint mail's web reply link); "" for a malformed header (which must fail, not
+    pass as anonymous), None when there is none."""
     if header is None:
         return None
     scheme, _, credential = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not credential.strip():
+    if scheme.lower() not in ("bearer", "link") or not credential.strip():
         return ""
     return credential.strip()
 

@@ -250,9 +250,9 @@ def test_unprocessable_outcomes_are_the_pipelines_own_names():
     from amicable.mail.inbound import errors as e
     from amicable.resolvers.operations import UNPROCESSABLE_OUTCOMES
 
-    assert UNPROCESSABLE_OUTCOMES == (
+    assert (
         e.TemporaryFailure.outcome,
         e.MalformedMessage.outcome,
         e.Unroutable.outcome,
         e.ThreadClosed.outcome,
-    )
+    ) == UNPROCESSABLE_OUTCOMES

@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 
 from amicable import metrics
 from amicable.infra.clock import utc_now
-from amicable.mail.outbound import addresses, compose
+from amicable.mail.outbound import addresses, compose, links
 from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
@@ -85,6 +85,7 @@ async def enqueue_complaint(settings: Settings, complaint: Complaint, now: datet
             ("postal_address", complaint.postal_address),
         ],
         visibility=complaint.visibility,
+        reply_link=links.url(settings, links.make(settings, complaint.id, recipient, now)),
     )
     text, html_body = compose.complaint_bodies(settings, content)
     await _queue(

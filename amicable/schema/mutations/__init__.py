@@ -2,12 +2,14 @@
 
 import strawberry
 
+from amicable.schema.mutations.account_lifecycle import AccountLifecycleMutations
 from amicable.schema.mutations.accounts import AccountMutations
 from amicable.schema.mutations.companies import CompanyMutations
 from amicable.schema.mutations.complaints import ComplaintMutations
 from amicable.schema.mutations.data_rights import DataRightsMutations
 from amicable.schema.mutations.escalations import EscalationMutations
 from amicable.schema.mutations.moderation import ModerationMutations
+from amicable.schema.mutations.onboarding import OnboardingMutations
 from amicable.schema.operations import OperatorMutations
 
 
@@ -20,5 +22,7 @@ class Mutation(
     EscalationMutations,
     DataRightsMutations,
     OperatorMutations,
+    AccountLifecycleMutations,
+    OnboardingMutations,
 ):
     pass

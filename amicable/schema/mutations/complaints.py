@@ -9,7 +9,13 @@ from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
-from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
+from amicable.schema.permissions import (
+    CanWriteMessages,
+    IsAuthenticated,
+    IsConsumer,
+    IsUser,
+    requires,
+)
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import Outcome, Visibility
 from amicable.schema.types.errors import UserError
@@ -143,8 +149,9 @@ class ComplaintMutations:
         return _payload(complaint, errors)
 
     @strawberry.mutation(
-        description="Write in a complaint's thread (its consumer, its company, moderators).",
-        extensions=requires(IsAuthenticated(), IsUser()),
+        description="Write in a complaint's thread (its consumer, its company, moderators; "
+        "a web reply link's holder in its thread).",
+        extensions=requires(IsAuthenticated(), CanWriteMessages()),
     )
     async def message_post(self, info: Info, input: MessagePostInput) -> MessagePostPayload:
         async def run() -> models.Message:

@@ -165,6 +165,14 @@ class ComplaintType(relay.Node):
     def escalated_at(self) -> datetime | None:
         return self.model.escalated_at
 
+    @strawberry.field(
+        extensions=private(CanSeePrivateDetails()),
+        description="Why a complaint ready to send was not mailed yet: EMAIL_NOT_VERIFIED "
+        "until its consumer verifies their address. Null once sent.",
+    )
+    def unsent_reason(self) -> str | None:
+        return self.model.unsent_reason or None
+
     @strawberry.field
     async def company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)

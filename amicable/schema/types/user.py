@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 from strawberry import relay
@@ -37,6 +37,22 @@ class UserType(relay.Node):
     @strawberry.field(description="A paying member of the organisation (may escalate).")
     def is_member(self) -> bool:
         return self.model.is_member
+
+    @strawberry.field(description="The member number, for members.")
+    def member_number(self) -> str | None:
+        return self.model.member_number or None
+
+    @strawberry.field(description="The last day the membership counts.")
+    def member_until(self) -> date | None:
+        return self.model.member_until
+
+    @strawberry.field(description="The address was proven by the mailed link.")
+    def email_verified(self) -> bool:
+        return self.model.email_verified_at is not None
+
+    @strawberry.field(description="A suspended agent cannot sign in.")
+    def suspended(self) -> bool:
+        return self.model.suspended_at is not None
 
     @strawberry.field
     def language(self) -> Language:
