@@ -118,6 +118,8 @@ def _serve(args: argparse.Namespace) -> int:
         # the cost of an idle subscription doubles for little gain on small JSON events.
         ws_per_message_deflate=settings.websocket_compression,
         proxy_headers=True,
+        # Without it uvicorn waits for ever on a request whose body never finishes arriving.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     return 0
 
