@@ -74,8 +74,11 @@ def error_response(status: int, message: str, code: str) -> JSONResponse:
     )
 
 
+_HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+
+
 def bad_request(error: HTTPException) -> JSONResponse:
-    code = "BAD_REQUEST" if error.status_code == 400 else f"HTTP_{error.status_code}"
+    code = _HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
     return error_response(error.status_code, error.reason, code)
 
 
