@@ -99,7 +99,7 @@ def test_an_outage_answers_every_viewer_alike(own_database, tmp_path: Path):
             _post(
                 server,
                 'mutation { tokenCreate(input: {email: "a@b.org", password: "x"}) { token } }',
-            ),  # noqa: E501
+            ),
             _post(
                 server,
                 'mutation($id: ID!) { messagePost(input: {complaintId: $id, body: "Hallo"})'
