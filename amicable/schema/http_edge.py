@@ -60,11 +60,32 @@ def decode_body(data: str | bytes) -> object:
         return body
     if not isinstance(body, dict):
         raise HTTPException(400, "The request body must be a JSON object with a `query` member.")
-    for name, (kind, label) in _FIELDS.items():
-        value = body.get(name)
-        if value is not None and not isinstance(value, kind):
-            raise HTTPException(400, f"`{name}` must be {label} or null.")
+    problem = operation_problem(body)
+    if problem is not None:
+        raise HTTPException(400, problem)
     return body
+
+
+def operation_problem(payload: object) -> str | None:
+    """What is wrong with the members of one operation (an HTTP body, a websocket
+    `subscribe`/`start` payload), or None."""
+    if not isinstance(payload, dict):
+        return "The operation must be a JSON object with a `query` member."
+    for name, (kind, label) in _FIELDS.items():
+        value = payload.get(name)
+        if value is not None and not isinstance(value, kind):
+            return f"`{name}` must be {label} or null."
+    return None
+
+
+def websocket_refusal(payload: object) -> dict[str, object] | None:
+    """The error a websocket operation gets for a malformed payload, or None."""
+    problem = operation_problem(payload)
+    if problem is None and isinstance(payload, dict) and not payload.get("query"):
+        problem = "The operation has no `query`."
+    if problem is None:
+        return None
+    return {"message": problem, "extensions": {"code": "BAD_REQUEST"}}
 
 
 def error_response(status: int, message: str, code: str) -> JSONResponse:

@@ -24,7 +24,12 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
@@ -124,6 +129,14 @@ class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             self.subscriptions.pop(operation_id, None)
             self.tasks.pop(operation_id, None)
 
+    async def handle_start(self, message: StartMessage) -> None:
+        refusal = http_edge.websocket_refusal(message.get("payload"))
+        if refusal is not None and self.connection_acknowledged:
+            error: Any = {"type": "error", "id": message["id"], "payload": refusal}
+            await self.send_message(error)
+            return
+        await super().handle_start(message)
+
     async def cleanup_operation(self, operation_id: str) -> None:
         task = self.tasks.pop(operation_id, None)
         result_source = self.subscriptions.pop(operation_id, None)
@@ -136,8 +149,27 @@ class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
                 await result_source.aclose()
 
 
+class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, answering a malformed `subscribe` payload (a `query` that is
+    not a string, `variables` that are not an object) with an error carrying a code;
+    Strawberry would hand it to the parser and end the operation without a word."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        refusal = http_edge.websocket_refusal(message.get("payload"))
+        if (
+            refusal is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.operations
+        ):
+            error: Any = {"type": "error", "id": message["id"], "payload": [refusal]}
+            await self.send_message(error)
+            return
+        await super().handle_subscribe(message)
+
+
 class GraphQLView(GraphQL[Context, None]):
     graphql_ws_handler_class = _LegacyWSHandler
+    graphql_transport_ws_handler_class = _TransportWSHandler
 
     def __init__(self, services: Services) -> None:
         settings = services.settings
