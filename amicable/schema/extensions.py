@@ -15,13 +15,18 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.schema.schema import validate_document
 
 from amicable.outage import ServiceUnavailable, is_database_outage
 from amicable.resolvers.errors import Forbidden, OperationFailed, Unauthenticated
 from amicable.schema.http_edge import SERVICE_UNAVAILABLE, UNAVAILABLE_MESSAGE
 from amicable.schema.inputs import check_inputs
-from amicable.schema.limits import DocumentMeter, Pages, depth_and_alias_rule
+from amicable.schema.limits import (
+    DocumentMeter,
+    Pages,
+    alias_error,
+    depth_and_alias_rule,
+    depth_error,
+)
 from amicable.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -89,30 +94,37 @@ def _limit_rules(settings: Settings) -> list:
     return [depth_and_alias_rule(_pages(settings), settings.max_query_depth, settings.max_aliases)]
 
 
+class _ValidationCache(ValidationCache):
+    """Strawberry's cache of validation results, skipped for a request already refused."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()
+
+
 class PreExecutionChecks(SchemaExtension):
     """Refuses, before execution, a request with a text input that breaks the rules in
     `amicable.schema.inputs`, or whose cost (fields with fragments expanded, times the page
     sizes asked for) passes `max_query_cost`; and gives every validation error a code.
-    Runs inside the validation cache, so a document's validation errors are known here;
-    inputs and cost depend on the variables, so they are checked per request (linear in
-    the document's size)."""
+    Inputs and cost depend on the variables, so they are checked per request, in time
+    linear in the document's size; the measure copes with invalid documents (unknown
+    fields count once, cycles as empty), whose validation errors follow if they pass."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        if context.pre_execution_errors is None and context.graphql_document is not None:
-            context.pre_execution_errors = validate_document(
-                context.schema._schema, context.graphql_document, context.validation_rules
-            )
-        if context.pre_execution_errors:
-            _add_code(context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
-        elif context.graphql_document is not None:
+        if context.graphql_document is not None and not context.pre_execution_errors:
+            # Before validation: graphql-core's overlapping-fields rule is quadratic in the
+            # fields of a selection set, and a costly document need not be validated at all.
             refusal = self._refusal()
             if refusal is not None:
                 context.pre_execution_errors = [refusal]
         yield
+        _add_code(context.pre_execution_errors, "GRAPHQL_VALIDATION_FAILED")
 
     def _refusal(self) -> GraphQLError | None:
         context = self.execution_context
@@ -127,7 +139,15 @@ class PreExecutionChecks(SchemaExtension):
         operation = meter.operation(context.operation_name)
         if operation is None:
             return None  # execution refuses an ambiguous or unknown operation itself
-        cost = meter.measure(operation).cost
+        measure = meter.measure(operation)
+        if meter.has_cycle:
+            return None  # validation refuses it, naming the cycle
+        # Depth and aliases first, as validation would have refused them.
+        if measure.depth > self.settings.max_query_depth:
+            return depth_error(operation, measure.depth, self.settings.max_query_depth)
+        if measure.aliases > self.settings.max_aliases:
+            return alias_error(measure.aliases, self.settings.max_aliases)
+        cost = measure.cost
         limit = self.settings.max_query_cost
         if cost <= limit:
             return None
@@ -153,8 +173,8 @@ def schema_extensions(settings: Settings) -> list:
         partial(ParserCache, maxsize=512),
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
         partial(AddValidationRules, _limit_rules(settings)),
-        partial(ValidationCache, maxsize=512),
-        # Inside the cache: it sees the document's validation errors, then weighs its cost.
+        # Outside the cache: a request refused for its inputs or cost is not validated.
         partial(PreExecutionChecks, settings),
+        partial(_ValidationCache, maxsize=512),
         partial(_MaskErrors, should_mask_error=_should_mask),
     ]

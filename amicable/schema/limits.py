@@ -99,6 +99,8 @@ class DocumentMeter:
         ]
         self._totals: dict[str, Measure] = {}
         self._resolving = False
+        # Fragments spread within themselves: refused by validation, with its own message.
+        self.has_cycle = False
 
     def operation(self, name: str | None) -> OperationDefinitionNode | None:
         """The operation a request runs: the named one, or the only one."""
@@ -241,6 +243,8 @@ class DocumentMeter:
                 condition = self.schema.get_type(definition.type_condition.name.value)
                 walks[current] = self._walk(definition.selection_set, condition)
                 in_progress.add(current)
+            if any(spread in in_progress for spread, _, _ in walks[current].spreads):
+                self.has_cycle = True
             pending = [
                 spread
                 for spread, _, _ in walks[current].spreads
@@ -252,6 +256,22 @@ class DocumentMeter:
             in_progress.discard(current)
             self._totals[current] = self._resolve(walks[current])
             stack.pop()
+
+
+def depth_error(operation: OperationDefinitionNode, depth: int, limit: int) -> GraphQLError:
+    name = operation.name.value if operation.name else "anonymous"
+    return GraphQLError(
+        f"'{name}' exceeds maximum operation depth of {limit}",
+        operation,
+        extensions={"code": "QUERY_TOO_DEEP", "depth": depth, "limit": limit},
+    )
+
+
+def alias_error(aliases: int, limit: int) -> GraphQLError:
+    return GraphQLError(
+        f"{aliases} aliases found. Allowed: {limit}",
+        extensions={"code": "TOO_MANY_ALIASES", "limit": limit},
+    )
 
 
 def depth_and_alias_rule(schema_pages: Pages, max_depth: int, max_aliases: int) -> type:
@@ -268,24 +288,8 @@ def depth_and_alias_rule(schema_pages: Pages, max_depth: int, max_aliases: int) 
                 measure = meter.measure(operation)
                 aliases = min(aliases + measure.aliases, _SATURATED)
                 if measure.depth > max_depth:
-                    name = operation.name.value if operation.name else "anonymous"
-                    context.report_error(
-                        GraphQLError(
-                            f"'{name}' exceeds maximum operation depth of {max_depth}",
-                            operation,
-                            extensions={
-                                "code": "QUERY_TOO_DEEP",
-                                "depth": measure.depth,
-                                "limit": max_depth,
-                            },
-                        )
-                    )
+                    context.report_error(depth_error(operation, measure.depth, max_depth))
             if aliases > max_aliases:
-                context.report_error(
-                    GraphQLError(
-                        f"{aliases} aliases found. Allowed: {max_aliases}",
-                        extensions={"code": "TOO_MANY_ALIASES", "limit": max_aliases},
-                    )
-                )
+                context.report_error(alias_error(aliases, max_aliases))
 
     return DepthAndAliasLimit
