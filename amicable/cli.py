@@ -185,6 +185,8 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
         log_config=logs.uvicorn_log_config(),
         log_level=logs.uvicorn_log_level(settings.log_level),
+        # Without it uvicorn waits for ever on a request whose body never finishes arriving.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     return 0
 

@@ -122,6 +122,10 @@ async def open_db(settings: Settings, *, run_migrations: bool = True) -> None:
     if run_migrations:
         await migrate(settings)
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    # Connect now, not in the first request: Tortoise 1.1 takes its connection lock before
+    # connecting lazily and never releases it if that request is cancelled meanwhile (its
+    # time budget ran out), which would hang every later query on SQLite.
+    await Tortoise.get_connection("default").execute_query("SELECT 1")
 
 
 async def close_db() -> None:

@@ -55,6 +55,14 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 2000
     max_request_bytes: int = 200_000
+    # Fields an operation selects, fragments expanded, each times the page sizes of the
+    # connections it sits in (docs/api.md); refused before execution above this.
+    max_query_cost: int = Field(default=25_000, ge=1)
+    # Wall-clock budget of one HTTP request's execution; refused with TIMEOUT past it.
+    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    # On SIGTERM, how long requests and websockets in flight may take to finish before the
+    # server closes them and exits.
+    shutdown_grace_seconds: int = Field(default=10, ge=0)
     page_size_default: int = 20
     page_size_max: int = 100
     # Partners' dashboards page through rankings and lists in bulk.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
+from amicable.schema.execution import EventScopedExecutionContext
 from amicable.schema.extensions import schema_extensions
 from amicable.schema.mutations import Mutation
 from amicable.schema.observe import ObservedSchema
@@ -16,6 +19,8 @@ from amicable.schema.types.message import MessageType
 from amicable.schema.types.user import UserType
 from amicable.settings import Settings
 
+log = logging.getLogger(__name__)
+
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Logs a client's mistakes at INFO, not as tracebacks (amicable.schema.observe).
@@ -26,6 +31,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         types=[CompanyType, ComplaintType, MessageType, UserType],
         extensions=schema_extensions(settings),
         config=StrawberryConfig(auto_camel_case=True),
+        execution_context_class=EventScopedExecutionContext,
     )
 
 

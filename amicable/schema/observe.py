@@ -36,16 +36,15 @@ def _describe(error: GraphQLError) -> str:
     return f"{code} {where} {message[:200]}".replace("  ", " ").strip()
 
 
-# The messages of the limits on hostile queries (depth, aliases, tokens).
-_HOSTILE = (
-    "exceeds maximum operation depth",
-    "aliases found. Allowed",
-    "Document contains more than",
-)
+# The limits on hostile queries (depth, aliases, cost, and the parser's token limit, which
+# has no code of its own).
+_HOSTILE_CODES = frozenset({"QUERY_TOO_DEEP", "TOO_MANY_ALIASES", "QUERY_TOO_COSTLY"})
+_HOSTILE_MESSAGES = ("Document contains more than",)
 
 
 def _is_hostile(error: GraphQLError) -> bool:
-    return any(marker in error.message for marker in _HOSTILE)
+    code = (error.extensions or {}).get("code")
+    return code in _HOSTILE_CODES or any(m in error.message for m in _HOSTILE_MESSAGES)
 
 
 class ObservedSchema(strawberry.Schema):

@@ -16,21 +16,30 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
+from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
 from amicable import metrics
+from amicable.infra.outage import is_database_outage
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
-from amicable.schema import build_schema
+from amicable.schema import build_schema, http_edge
 from amicable.schema.context import Context
 from amicable.schema.loaders import Loaders
 from amicable.services import Services
@@ -123,6 +132,14 @@ class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             self.subscriptions.pop(operation_id, None)
             self.tasks.pop(operation_id, None)
 
+    async def handle_start(self, message: StartMessage) -> None:
+        refusal = http_edge.websocket_refusal(message.get("payload"))
+        if refusal is not None and self.connection_acknowledged:
+            error: Any = {"type": "error", "id": message["id"], "payload": refusal}
+            await self.send_message(error)
+            return
+        await super().handle_start(message)
+
     async def cleanup_operation(self, operation_id: str) -> None:
         task = self.tasks.pop(operation_id, None)
         result_source = self.subscriptions.pop(operation_id, None)
@@ -135,8 +152,27 @@ class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
                 await result_source.aclose()
 
 
+class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, answering a malformed `subscribe` payload (a `query` that is
+    not a string, `variables` that are not an object) with an error carrying a code;
+    Strawberry would hand it to the parser and end the operation without a word."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        refusal = http_edge.websocket_refusal(message.get("payload"))
+        if (
+            refusal is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.operations
+        ):
+            error: Any = {"type": "error", "id": message["id"], "payload": [refusal]}
+            await self.send_message(error)
+            return
+        await super().handle_subscribe(message)
+
+
 class GraphQLView(GraphQL[Context, None]):
     graphql_ws_handler_class = _LegacyWSHandler
+    graphql_transport_ws_handler_class = _TransportWSHandler
 
     def __init__(self, services: Services) -> None:
         settings = services.settings
@@ -154,27 +190,71 @@ class GraphQLView(GraphQL[Context, None]):
         self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "websocket":
+        if scope["type"] == "websocket":
+            metrics.WEBSOCKETS.inc()
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                metrics.WEBSOCKETS.dec()
+            return
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        metrics.WEBSOCKETS.inc()
+        # Strawberry answers its refusals in plain text; ours are JSON with a code.
         try:
-            await super().__call__(scope, receive, send)
-        finally:
-            metrics.WEBSOCKETS.dec()
+            response = await self.run(Request(scope, receive=receive))
+        except HTTPException as error:
+            response = http_edge.bad_request(error)
+        await response(scope, receive, send)
 
     def encode_json(self, data: object) -> str:
         # Answers carry UTF-8 as it is ("Bézier", not "B\u00e9zier").
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
+    def decode_json(self, data: str | bytes) -> object:
+        return http_edge.decode_body(data)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        budget = self.services.settings.request_timeout_seconds
+        try:
+            async with asyncio.timeout(budget):
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            result = http_edge.timeout_result(budget)
+        result, status = http_edge.shape(result)
+        if status is not None:
+            sub_response.status_code = status
+        return result
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
+        unavailable = False
+        try:
+            viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
+        except Exception as error:
+            if not is_database_outage(error):
+                raise
+            # Answered SERVICE_UNAVAILABLE by the credential gate, as for anonymous viewers.
+            viewer, failed, unavailable = Viewer.anonymous(), False, True
         client = request.client.host if request.client else "unknown"
         context_class = WebSocketContext if isinstance(request, WebSocket) else Context
         return context_class(
-            services=self.services, viewer=viewer, auth_failed=failed, client_key=client
+            services=self.services,
+            viewer=viewer,
+            auth_failed=failed,
+            client_key=client,
+            service_unavailable=unavailable,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -185,7 +265,15 @@ class GraphQLView(GraphQL[Context, None]):
         if header is not None:
             if not isinstance(header, str):
                 raise ConnectionRejectionError(_UNAUTHENTICATED)
-            viewer, failed = await viewer_for(self.services, header)
+            try:
+                viewer, failed = await viewer_for(self.services, header)
+            except Exception as error:
+                if not is_database_outage(error):
+                    raise
+                # Accept the connection; each operation answers SERVICE_UNAVAILABLE.
+                context.service_unavailable = True
+                return UNSET
+            context.service_unavailable = False
             if failed:
                 raise ConnectionRejectionError(_UNAUTHENTICATED)
             context.viewer = viewer

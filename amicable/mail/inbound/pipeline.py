@@ -22,6 +22,7 @@ from tortoise.exceptions import IntegrityError
 
 from amicable import metrics
 from amicable.infra.errors import OperationFailed
+from amicable.infra.outage import is_database_outage
 from amicable.mail.inbound import classify, helpdesks, holding, route, sent_texts, trim
 from amicable.mail.inbound import errors as e
 from amicable.mail.inbound.artefacts import safe_text
@@ -75,7 +76,7 @@ async def receive(
         except e.InboundRejected:
             raise
         except Exception as error:
-            if holding.is_transient(error):
+            if is_database_outage(error):
                 # An outage mid-way: let the sender's server retry, and let the retry
                 # through the duplicate check.
                 log.exception("inbound mail %s failed", record.id)
