@@ -17,11 +17,12 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import Tortoise
 
 from amicable.db import close_db, open_db
+from amicable.explorer import ASSETS_PATH, explorer_assets, explorer_enabled
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
 from amicable.mail.outbox import OutboxWorker
@@ -163,6 +164,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route(INBOUND_EMAIL_PATH, inbound_email, methods=["POST"]),
+            *([Mount(ASSETS_PATH, explorer_assets())] if explorer_enabled(settings) else []),
         ],
         middleware=middleware,
         lifespan=lifespan,

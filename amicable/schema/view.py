@@ -25,6 +25,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
+from amicable.explorer import explorer_enabled, explorer_page
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
 from amicable.schema import build_schema
@@ -138,8 +139,9 @@ class GraphQLView(GraphQL[Context, None]):
         settings = services.settings
         super().__init__(
             build_schema(settings),
-            # Strawberry's GraphiQL page loads its scripts from a CDN: off unless asked for.
-            graphql_ide="graphiql" if settings.graphiql else None,
+            # Strawberry's own GraphiQL page loads its scripts from a CDN; ours is served
+            # from the package (render_graphql_ide below).
+            graphql_ide="graphiql" if explorer_enabled(settings) else None,
             allow_queries_via_get=False,
             allowed_origins=settings.allowed_origins,
             # Answer graphql-ws clients' keep-alive expectations, so proxies do not close
@@ -148,6 +150,9 @@ class GraphQLView(GraphQL[Context, None]):
             keep_alive_interval=settings.websocket_keep_alive_seconds,
         )
         self.services = services
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return explorer_page(self.services.settings)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
