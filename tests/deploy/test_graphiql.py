@@ -18,7 +18,6 @@ from websockets.sync.client import connect
 
 from amicable.explorer import ASSETS_DIR, explorer_enabled
 from amicable.settings import Settings
-from tests.deploy.processes import Server, serve
 
 
 def test_switch_defaults_to_auto_and_reads_booleans():
@@ -152,13 +151,6 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
             yield opened
     finally:
         opened.close()
-
-
-@pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[Server]:
-    server = serve(tmp_path, "--demo")
-    yield server
-    server.stop()
 
 
 @pytest.mark.browser
