@@ -20,11 +20,10 @@ from typing import BinaryIO
 
 from pydantic import ValidationError
 
+from amicable.mail.inbound.errors import EX_TEMPFAIL
 from amicable.settings import Settings
 
 log = logging.getLogger(__name__)
-
-EX_TEMPFAIL = 75
 
 # The settings that say which database to use; without one of them the command would run
 # on the embedded default (SQLite under ./var, relative to the MTA's working folder).
