@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from amicable import health, metrics
@@ -31,6 +31,7 @@ from amicable.proxies import TrustedProxies, parse_networks
 from amicable.resolvers import bounces as bounce_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
+from amicable.schema.explorer import ASSETS_PATH, explorer_assets, explorer_enabled
 from amicable.schema.view import GraphQLView
 from amicable.services import Services
 from amicable.settings import Settings
@@ -169,6 +170,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             *health.routes(),
             Route(INBOUND_EMAIL_PATH, inbound_email, methods=["POST"]),
+            *([Mount(ASSETS_PATH, explorer_assets())] if explorer_enabled(settings) else []),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -108,6 +108,14 @@ def _parser() -> argparse.ArgumentParser:
     inbound.add_argument(
         "--recipient", action="append", default=[], help="an envelope recipient (repeatable)"
     )
+    inbound.add_argument(
+        "--env-file", help="read the settings from this file (the environment still wins)"
+    )
+    inbound.add_argument(
+        "--allow-defaults",
+        action="store_true",
+        help="run without a configured database (SQLite under ./var); refused otherwise",
+    )
     inbound.set_defaults(run=_inbound)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
@@ -248,27 +256,14 @@ def _smtpd(args: argparse.Namespace) -> int:
 
 
 def _inbound(args: argparse.Namespace) -> int:
-    from amicable.mail.inbound.errors import EX_TEMPFAIL
-    from amicable.mail.inbound.pipe import deliver_from_pipe
+    from amicable.inbound_command import run
 
-    settings = Settings()
-
-    async def run() -> int:
-        services = _services(settings)
-        await services.events.connect()
-        try:
-            return await deliver_from_pipe(
-                services, sys.stdin.buffer, sender=args.sender, recipients=args.recipient
-            )
-        finally:
-            await services.events.disconnect()
-
-    try:
-        return asyncio.run(_with_db(settings, run()))
-    except Exception:
-        # The database is unreachable (or similar): the MTA keeps the mail and retries.
-        log.exception("inbound: could not take the mail; the MTA will retry")
-        return EX_TEMPFAIL
+    return run(
+        env_file=args.env_file,
+        allow_defaults=args.allow_defaults,
+        sender=args.sender,
+        recipients=args.recipient,
+    )
 
 
 def _import(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -67,7 +67,9 @@ class Settings(BaseSettings):
     page_size_max: int = 100
     # Partners' dashboards page through rankings and lists in bulk.
     partner_page_size_max: int = 500
-    graphiql: bool = False
+    # The GraphQL explorer at GET /graphql (amicable/explorer.py): "auto" serves it
+    # outside production mode; "on"/"off" (or true/false) force it.
+    graphiql: Literal["auto", "on", "off"] = "auto"
 
     # Rate limits: attempts per window, per client address (login, registration) or per
     # account (complaint creation). In-process counters; see README.
@@ -145,6 +147,16 @@ class Settings(BaseSettings):
     score_label_bounds: Annotated[list[float], NoDecode] = Field(
         default_factory=lambda: [20.0, 40.0, 60.0, 80.0]
     )
+
+    @field_validator("graphiql", mode="before")
+    @classmethod
+    def _graphiql_switch(cls, value: object) -> object:
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            return {"true": "on", "1": "on", "false": "off", "0": "off"}.get(lowered, lowered)
+        return value
 
     @field_validator("score_label_bounds", mode="before")
     @classmethod

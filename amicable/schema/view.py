@@ -41,6 +41,7 @@ from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
 from amicable.schema import build_schema, http_edge
 from amicable.schema.context import Context
+from amicable.schema.explorer import explorer_enabled, explorer_page
 from amicable.schema.loaders import Loaders
 from amicable.services import Services
 
@@ -178,8 +179,9 @@ class GraphQLView(GraphQL[Context, None]):
         settings = services.settings
         super().__init__(
             build_schema(settings),
-            # Strawberry's GraphiQL page loads its scripts from a CDN: off unless asked for.
-            graphql_ide="graphiql" if settings.graphiql else None,
+            # Strawberry's own GraphiQL page loads its scripts from a CDN; ours is served
+            # from the package (render_graphql_ide below).
+            graphql_ide="graphiql" if explorer_enabled(settings) else None,
             allow_queries_via_get=False,
             allowed_origins=settings.allowed_origins,
             # Answer graphql-ws clients' keep-alive expectations, so proxies do not close
@@ -235,6 +237,9 @@ class GraphQLView(GraphQL[Context, None]):
         if status is not None:
             sub_response.status_code = status
         return result
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return explorer_page(self.services.settings)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

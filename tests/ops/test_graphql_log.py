@@ -26,7 +26,11 @@ async def test_a_client_mistake_is_one_info_line_without_traceback(gql: GraphQLC
     await gql.execute("query Private { moderationQueue { totalCount } }")
     lines = _ours(records)
     assert [(r.levelname, r.exc_info) for r in lines] == [("INFO", None), ("INFO", None)]
-    assert lines[0].getMessage().startswith("refused Typo: GRAPHQL_VALIDATION_FAILED Cannot query field")
+    assert (
+        lines[0]
+        .getMessage()
+        .startswith("refused Typo: GRAPHQL_VALIDATION_FAILED Cannot query field")
+    )
     assert (
         lines[1].getMessage() == "refused Private: UNAUTHENTICATED moderationQueue Unauthenticated"
     )
