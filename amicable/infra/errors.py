@@ -30,6 +30,10 @@ class ErrorCode(StrEnum):
     # deadline passed unanswered, or once closed as not resolved.
     MEMBERS_ONLY = "MEMBERS_ONLY"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    # Attachments: larger than the limit, of a type not accepted (by content), too many.
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    FILE_TYPE_NOT_ALLOWED = "FILE_TYPE_NOT_ALLOWED"
+    TOO_MANY_FILES = "TOO_MANY_FILES"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from amicable.policy import (
     is_owner,
     message_filter,
 )
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import audit, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get as get_complaint
@@ -78,6 +79,7 @@ async def post(
     body: str,
     *,
     mailed: MailedReply | None = None,
+    uploads: Sequence[attachment_ops.Upload] = (),
 ) -> Message:
     """The one way a message joins a thread, whichever door it came through: written on
     the web by the consumer, an agent of the company or a moderator (`viewer`), or mailed
@@ -88,6 +90,7 @@ async def post(
         errors = check_text("body", body, max_length=MAX_BODY)
         if errors:
             raise OperationFailed(*errors)
+    files = attachment_ops.prepare(services, uploads, "attachments") if mailed is None else []
     async with committed(services) as announce:
         if mailed is None:
             complaint = await get_for_update(viewer, complaint_id)
@@ -115,6 +118,7 @@ async def post(
             announce=announce,
         )
         if mailed is None:
+            await attachment_ops.save(services, complaint.id, message.id, files)
             await audit.record(viewer, "message.post", "message", message.id)
         else:
             await _record_mailed(services, announce, complaint, message, mailed, held=held)

@@ -15,8 +15,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -31,6 +33,24 @@ from amicable.schema import build_schema
 from amicable.schema.context import Context
 from amicable.schema.loaders import Loaders
 from amicable.services import Services
+
+_PREFLIGHT_HEADERS = (
+    b"apollo-require-preflight",
+    b"x-apollo-operation-name",
+    b"graphql-require-preflight",
+)
+
+
+def _is_multipart(scope: Scope) -> bool:
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+    return content_type.lower().startswith(b"multipart/")
+
+
+def _has_preflight_header(scope: Scope) -> bool:
+    return any(
+        name.lower() in _PREFLIGHT_HEADERS and value.strip()
+        for name, value in scope.get("headers", [])
+    )
 
 
 def bearer_credential(header: str | None) -> str | None:
@@ -146,8 +166,45 @@ class GraphQLView(GraphQL[Context, None]):
             # an idle subscription.
             keep_alive=True,
             keep_alive_interval=settings.websocket_keep_alive_seconds,
+            # Files with complaintCreate and messagePost (the GraphQL multipart request spec).
+            multipart_uploads_enabled=True,
         )
         self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A multipart POST is a "simple" request a page on another site can send without
+        a CORS preflight. Credentials travel in a header here, which such a page cannot
+        set, but we still require one of the headers that force a preflight, as Apollo
+        clients send (`Apollo-Require-Preflight`, `X-Apollo-Operation-Name`) or
+        `GraphQL-Require-Preflight`, so no cross-site form ever reaches a mutation."""
+        if scope["type"] == "http" and _is_multipart(scope) and not _has_preflight_header(scope):
+            response = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Multipart requests need a preflight header.",
+                            "extensions": {"code": "CSRF_HEADER_REQUIRED"},
+                        }
+                    ]
+                },
+                status_code=400,
+            )
+            await response(scope, receive, send)
+            return
+        if scope["type"] == "http" and _is_multipart(scope):
+            # Strawberry 0.341 never closes the parsed form: its uploaded files (spooled
+            # temporary files) would stay open until garbage collection.
+            request = Request(scope=scope, receive=receive)
+            try:
+                try:
+                    answer = await self.run(request)
+                except HTTPException as error:
+                    answer = PlainTextResponse(error.reason, status_code=error.status_code)
+            finally:
+                await request.close()
+            await answer(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

@@ -27,7 +27,6 @@ from amicable.mail.inbound.attachments import (
     IncomingAttachment,
     attachments_of,
     storage_key,
-    write,
 )
 from amicable.mail.outbound import addresses
 from amicable.models import Complaint, InboundMail, OutboxMail
@@ -299,7 +298,7 @@ async def _write_attachments(
         key = ""
         if not attachment.rejected_reason:
             key = storage_key(complaint_id, attachment.filename)
-            await write(services.settings, key, attachment.data)
+            await services.attachments.put(key, attachment.data)
         stored.append(
             messages.StoredAttachment(
                 filename=attachment.filename,

@@ -10,6 +10,7 @@ from amicable.resolvers import messages as message_ops
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
+from amicable.schema.types.attachment import AttachmentUploadInput, read_uploads
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import Outcome, Visibility
 from amicable.schema.types.errors import UserError
@@ -36,6 +37,9 @@ class ComplaintCreateInput:
     category: str = "other"
     visibility: Visibility = Visibility.PRIVATE
     private_details: ComplaintPrivateDetailsInput | None = None
+    attachments: list[AttachmentUploadInput] | None = strawberry.field(
+        default=None, description="Files (multipart upload), each public or private."
+    )
 
 
 @strawberry.type
@@ -61,6 +65,9 @@ class ComplaintSetVisibilityInput:
 class MessagePostInput:
     complaint_id: strawberry.ID
     body: str
+    attachments: list[AttachmentUploadInput] | None = strawberry.field(
+        default=None, description="Files (multipart upload), each public or private."
+    )
 
 
 @strawberry.type
@@ -101,6 +108,7 @@ class ComplaintMutations:
                 customer_reference=details.customer_reference,
                 phone=details.phone,
                 postal_address=details.postal_address,
+                uploads=await read_uploads(info, input.attachments),
             )
             return await complaint_ops.create(info.context.services, info.context.viewer, draft)
 
@@ -153,6 +161,7 @@ class ComplaintMutations:
                 info.context.viewer,
                 decode_id(input.complaint_id, "Complaint", "complaintId"),
                 input.body,
+                uploads=await read_uploads(info, input.attachments),
             )
 
         message, errors = await attempt(run())

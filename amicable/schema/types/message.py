@@ -9,8 +9,11 @@ from strawberry import relay
 
 from amicable import models, policy
 from amicable.models.enums import AuthorKind as AuthorKindEnum
+from amicable.resolvers import attachments as attachment_ops
 from amicable.schema.context import Info
 from amicable.schema.permissions import CanSeeOriginalText, CanSeeSenderAddresses, private
+from amicable.schema.types.attachment import AttachmentType
+from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.enums import AuthorKind, Channel, ModerationState
 
 
@@ -58,6 +61,13 @@ class MessageType(relay.Node):
     @strawberry.field
     def created_at(self) -> datetime:
         return self.model.created_at
+
+    @strawberry.field(description="Files sent with it that this viewer may see.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        rows = await attachment_ops.of_message(
+            info.context.viewer, self.complaint_model, self.model
+        )
+        return attachment_types(rows, self.complaint_model, self.model)
 
     @strawberry.field(extensions=private(CanSeeOriginalText()))
     def original_body(self) -> str | None:

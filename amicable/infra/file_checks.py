@@ -1,0 +1,113 @@
+"""What a file really is, and a copy of it that is safe to publish.
+
+The type is read from the content (magic bytes), never from the name or the declared
+type: a script renamed `photo.jpg` is refused. Images are decoded and re-encoded, which
+drops EXIF (GPS position, camera serial), XMP and comments; the EXIF orientation is applied
+first so the picture still stands the right way up. PDFs are kept as they are (see
+docs/attachments.md: their metadata is not rewritten).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+import puremagic
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from amicable.settings import Settings
+
+# Pillow formats we re-encode, by the content type the bytes were recognised as.
+_IMAGE_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WEBP",
+    "image/gif": "GIF",
+}
+# A decompression bomb (a tiny file that decodes to gigapixels) is refused before decoding.
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    data: bytes
+    rejected_reason: str = ""
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type the bytes are, by their magic numbers; plain UTF-8 text (which has
+    none) as text/plain."""
+    try:
+        matches = puremagic.magic_string(data[:65536] if len(data) > 65536 else data)
+    except (puremagic.PureError, ValueError):
+        matches = []
+    for match in matches:
+        if match.mime_type:
+            return str(match.mime_type)
+    return "text/plain" if _is_text(data) else None
+
+
+def check(settings: Settings, data: bytes, declared: str | None = None) -> CheckedFile:
+    """Refuse what is too large or of a type not allowed; clean what is kept. A declared
+    type (a mail part's) that is not allowed is refused as such; an allowed one proves
+    nothing, the content must be of an allowed type too."""
+    if len(data) > settings.attachment_max_bytes:
+        return CheckedFile("", b"", f"larger than {settings.attachment_max_bytes} bytes")
+    if declared is not None and declared not in settings.attachment_types:
+        return CheckedFile("", b"", f"type {declared} is not accepted")
+    if not data:
+        return CheckedFile("", b"", "empty file")
+    content_type = sniff(data)
+    if content_type is None or content_type not in settings.attachment_types:
+        shown = content_type or "unknown"
+        return CheckedFile("", b"", f"type {shown} is not accepted")
+    if content_type.startswith("image/"):
+        if content_type not in _IMAGE_FORMATS:
+            # We cannot re-encode it, so we cannot promise its metadata is gone.
+            return CheckedFile("", b"", f"type {content_type} is not accepted")
+        cleaned = _reencode(data, _IMAGE_FORMATS[content_type])
+        if cleaned is None:
+            return CheckedFile("", b"", "not a readable image")
+        return CheckedFile(content_type, cleaned)
+    return CheckedFile(content_type, data)
+
+
+def _reencode(data: bytes, fmt: str) -> bytes | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as source:
+                if source.width * source.height > MAX_IMAGE_PIXELS:
+                    return None
+                frames = getattr(source, "n_frames", 1)
+                if fmt == "GIF" and frames > 1:
+                    return _reencode_animation(source)
+                image = ImageOps.exif_transpose(source)
+                image.info = {}  # no EXIF, XMP, ICC or comments carried into the copy
+                if fmt == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
+                    image = image.convert("RGB")
+                out = io.BytesIO()
+                options = {"quality": 90} if fmt in ("JPEG", "WEBP") else {}
+                image.save(out, fmt, **options)
+                return out.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
+        return None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None
+
+
+def _reencode_animation(source: Image.Image) -> bytes:
+    source.info = {}
+    out = io.BytesIO()
+    source.save(out, "GIF", save_all=True)
+    return out.getvalue()
+
+
+def _is_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text)
