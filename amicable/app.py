@@ -33,6 +33,7 @@ from amicable.services import Services
 from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
 from amicable.web.downloads import attachment_download
+from amicable.web.widgets import badge_svg, chart_svg
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +190,8 @@ def create_app(
             Route("/healthz", healthz),
             Route(INBOUND_EMAIL_PATH, inbound_email, methods=["POST"]),
             Route("/attachments/{attachment_id}", attachment_download, methods=["GET"]),
+            Route("/widgets/companies/{slug}/badge.svg", badge_svg, methods=["GET"]),
+            Route("/widgets/companies/{slug}/chart.svg", chart_svg, methods=["GET"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -48,6 +48,8 @@ def _required_services(request: pytest.FixtureRequest) -> None:
         require_service("PostgreSQL (AMICABLE_TEST_DATABASE_URL)", PG_URL is not None)
     if request.node.get_closest_marker("redis"):
         require_service("Redis (AMICABLE_TEST_REDIS_URL)", REDIS_URL is not None)
+    if request.node.get_closest_marker("browser"):
+        require_service("Chromium (the chromium command)", shutil.which("chromium") is not None)
 
 
 # --- databases ----------------------------------------------------------------------------
