@@ -154,3 +154,15 @@ async def test_every_language_renders(client, services, lang):
     response = await client.get(f"/widgets/companies/{history.company.slug}/chart.svg?lang={lang}")
     ET.fromstring(response.text)
     assert response.status_code == 200
+
+
+async def test_a_merged_companys_old_slug_shows_the_survivor(client, services):
+    from amicable.resolvers import merge
+
+    moderator = await make_user(services, Role.MODERATOR)
+    survivor = await make_company(moderator.viewer, "Telenova")
+    duplicate = await make_company(moderator.viewer, "Tele Nova")
+    old_slug = duplicate.slug
+    await merge.merge(services, moderator.viewer, survivor.id, duplicate.id)
+    shown = texts((await client.get(f"/widgets/companies/{old_slug}/badge.svg")).text)
+    assert shown["name"] == "Telenova"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from amicable.models import Company
 from amicable.policy import Viewer, can_see_dashboard
+from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.scores import MonthFigures
 from amicable.services import Services
@@ -19,12 +20,15 @@ class BadgeFigures:
     value: float | None  # None below the minimum: "not enough data"
     label: str | None
     received: int
+    window_months: int
 
 
 async def _public_company(slug: str) -> Company | None:
-    company = await Company.get_or_none(slug=slug)
+    anonymous = Viewer.anonymous()
+    # A merged company's old slug answers for the company it became, as on the dashboard.
+    company = await company_ops.get_by_slug(anonymous, slug)
     # Unlisted answers exactly as unknown: the anonymous viewer has no dashboard for it.
-    if company is None or not can_see_dashboard(Viewer.anonymous(), company):
+    if company is None or not can_see_dashboard(anonymous, company):
         return None
     return company
 
@@ -39,6 +43,7 @@ async def badge(services: Services, slug: str) -> BadgeFigures | None:
         value=board.result.value,
         label=board.result.label,
         received=board.totals.received,
+        window_months=board.rules.window_months,
     )
 
 

@@ -24,7 +24,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "not enough data": "not enough data",
         "complaint": "complaint",
         "complaints": "complaints",
-        "in 12 months": "in the last 12 months",
+        "in months": "in the last {n} months",
         "per month": "Complaints per month",
         "received": "received",
         "answered": "answered",
@@ -38,7 +38,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "not enough data": "onvoldoende gegevens",
         "complaint": "klacht",
         "complaints": "klachten",
-        "in 12 months": "in de laatste 12 maanden",
+        "in months": "in de laatste {n} maanden",
         "per month": "Klachten per maand",
         "received": "ontvangen",
         "answered": "beantwoord",
@@ -52,7 +52,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "not enough data": "pas assez de données",
         "complaint": "plainte",
         "complaints": "plaintes",
-        "in 12 months": "sur les 12 derniers mois",
+        "in months": "sur les {n} derniers mois",
         "per month": "Plaintes par mois",
         "received": "reçues",
         "answered": "répondues",
@@ -123,7 +123,7 @@ def badge(figures: BadgeFigures, lang: str) -> str:
         f'<text id="label" x="92" y="44" {_FONT} font-size="12" fill="{colour}">'
         f"{_text(label)}</text>"
         f'<text id="count" x="92" y="60" {_FONT} font-size="11" fill="#555555">'
-        f"{count} {_text(noun)} {_text(words['in 12 months'])}</text>"
+        f"{count} {_text(noun)} {_text(words['in months'].format(n=figures.window_months))}</text>"
         "</svg>"
     )
 
