@@ -36,17 +36,24 @@ class CheckedFile:
     rejected_reason: str = ""
 
 
-def sniff(data: bytes) -> str | None:
-    """The content type the bytes are, by their magic numbers; plain UTF-8 text (which has
-    none) as text/plain."""
+def candidates(data: bytes) -> list[str]:
+    """The content types the bytes may be, by their magic numbers, likeliest first (one
+    signature can have several names: image/bmp, image/x-ms-bmp); plain UTF-8 text, which
+    has no magic number, as text/plain."""
     try:
-        matches = puremagic.magic_string(data[:65536] if len(data) > 65536 else data)
+        matches = puremagic.magic_string(data[:65536])
     except (puremagic.PureError, ValueError):
         matches = []
-    for match in matches:
-        if match.mime_type:
-            return str(match.mime_type)
-    return "text/plain" if _is_text(data) else None
+    found = list(dict.fromkeys(str(m.mime_type) for m in matches if m.mime_type))
+    if not found and _is_text(data):
+        found = ["text/plain"]
+    return found
+
+
+def sniff(data: bytes) -> str | None:
+    """The likeliest content type, or None when the bytes are nothing we recognise."""
+    found = candidates(data)
+    return found[0] if found else None
 
 
 def check(settings: Settings, data: bytes, declared: str | None = None) -> CheckedFile:
@@ -59,9 +66,10 @@ def check(settings: Settings, data: bytes, declared: str | None = None) -> Check
         return CheckedFile("", b"", f"type {declared} is not accepted")
     if not data:
         return CheckedFile("", b"", "empty file")
-    content_type = sniff(data)
-    if content_type is None or content_type not in settings.attachment_types:
-        shown = content_type or "unknown"
+    found = candidates(data)
+    content_type = next((t for t in found if t in settings.attachment_types), None)
+    if content_type is None:
+        shown = found[0] if found else "unknown"
         return CheckedFile("", b"", f"type {shown} is not accepted")
     if content_type.startswith("image/"):
         if content_type not in _IMAGE_FORMATS:
