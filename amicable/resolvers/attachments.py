@@ -111,11 +111,13 @@ async def of_complaint(viewer: Viewer, complaint: Complaint) -> list[Attachment]
     rows = await Attachment.filter(complaint_id=complaint.id, message_id__isnull=True).order_by(
         "created_at", "id"
     )
-    return [a for a in rows if can_see_attachment(viewer, complaint, None, a)]
+    return visible(viewer, complaint, None, rows)
 
 
-async def of_message(viewer: Viewer, complaint: Complaint, message: Message) -> list[Attachment]:
-    rows = await Attachment.filter(message_id=message.id).order_by("created_at", "id")
+def visible(
+    viewer: Viewer, complaint: Complaint, message: Message | None, rows: Sequence[Attachment]
+) -> list[Attachment]:
+    """Those of a message's (or complaint's) files this viewer may see."""
     return [a for a in rows if can_see_attachment(viewer, complaint, message, a)]
 
 

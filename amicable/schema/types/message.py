@@ -64,10 +64,9 @@ class MessageType(relay.Node):
 
     @strawberry.field(description="Files sent with it that this viewer may see.")
     async def attachments(self, info: Info) -> list[AttachmentType]:
-        rows = await attachment_ops.of_message(
-            info.context.viewer, self.complaint_model, self.model
-        )
-        return attachment_types(rows, self.complaint_model, self.model)
+        rows = await info.context.loaders.attachments_by_message.load(self.model.id)
+        shown = attachment_ops.visible(info.context.viewer, self.complaint_model, self.model, rows)
+        return attachment_types(shown, self.complaint_model, self.model)
 
     @strawberry.field(extensions=private(CanSeeOriginalText()))
     def original_body(self) -> str | None:
