@@ -13,14 +13,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from amicable.infra import attachment_links
 from amicable.infra.attachment_store import new_key
-from amicable.infra.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.infra.file_checks import check
 from amicable.models import AccessToken, ApiKey, Attachment, Complaint, Message
 from amicable.models.enums import AuthorKind
-from amicable.policy import Viewer, ViewerKind, can_download_attachment, can_see_attachment
+from amicable.policy import (
+    Viewer,
+    ViewerKind,
+    can_download_attachment,
+    can_moderate,
+    can_see_attachment,
+)
+from amicable.resolvers import audit
 from amicable.services import Services
 
 
@@ -210,6 +218,41 @@ async def _viewer_of(services: Services, holder: str) -> Viewer | None:
     return Viewer.for_user(
         user.id, user.role, company_id=user.company_id, is_member=user.is_member, token_id=token.id
     )
+
+
+# --- moderation -------------------------------------------------------------------------
+
+
+async def set_private(
+    viewer: Viewer, attachment_id: uuid.UUID, private: bool
+) -> tuple[Attachment, Complaint, Message | None]:
+    """A moderator publishes a file (a company's mailed photo of the repair, which mail
+    could not mark public) or makes one private again."""
+    if not can_moderate(viewer):
+        raise Forbidden()
+    async with in_transaction():
+        attachment = await Attachment.select_for_update().get_or_none(id=attachment_id)
+        if attachment is None:
+            raise not_found("Attachment", "attachmentId")
+        if not private and (attachment.rejected_reason or not attachment.storage_key):
+            raise OperationFailed(
+                UserError(
+                    ErrorCode.INVALID_STATE,
+                    "Only a file that was kept can be made public.",
+                    "attachmentId",
+                )
+            )
+        before = attachment.private
+        attachment.private = private
+        await attachment.save(update_fields=["private"])
+        await audit.record(
+            viewer, "attachment.set_private", "attachment", attachment.id, before=before
+        )
+    complaint = await Complaint.get(id=attachment.complaint_id)
+    message = (
+        await Message.get(id=attachment.message_id) if attachment.message_id is not None else None
+    )
+    return attachment, complaint, message
 
 
 # --- erasure ----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import strawberry
 
 from amicable.schema.mutations.accounts import AccountMutations
+from amicable.schema.mutations.attachments import AttachmentMutations
 from amicable.schema.mutations.companies import CompanyMutations
 from amicable.schema.mutations.complaints import ComplaintMutations
 from amicable.schema.mutations.data_rights import DataRightsMutations
@@ -18,5 +19,6 @@ class Mutation(
     ModerationMutations,
     EscalationMutations,
     DataRightsMutations,
+    AttachmentMutations,
 ):
     pass

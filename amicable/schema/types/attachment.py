@@ -11,6 +11,7 @@ from strawberry.file_uploads import Upload
 from amicable import models
 from amicable.resolvers import attachments as attachment_ops
 from amicable.schema.context import Info
+from amicable.schema.relay import global_id
 
 
 @strawberry.input(
@@ -18,8 +19,10 @@ from amicable.schema.context import Info
     "it is private (for the company, moderators and lawyers on the dossier only)."
 )
 class AttachmentUploadInput:
-    file: Upload
-    private: bool = True
+    file: Upload = strawberry.field(description="The file's part in the multipart request.")
+    private: bool = strawberry.field(
+        default=True, description="Only for those who see the complaint's private part."
+    )
 
 
 @strawberry.type(name="Attachment", description="A file filed with a complaint or a message.")
@@ -27,6 +30,10 @@ class AttachmentType:
     model: strawberry.Private[models.Attachment]
     complaint_model: strawberry.Private[models.Complaint]
     message_model: strawberry.Private[models.Message | None]
+
+    @strawberry.field(description="Its ID, for `attachmentSetPrivate`.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(global_id("Attachment", self.model.id))
 
     @strawberry.field(description="The name it was sent with.")
     def filename(self) -> str:

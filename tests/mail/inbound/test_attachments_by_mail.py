@@ -75,3 +75,47 @@ async def test_a_disguised_file_is_refused_and_a_photo_loses_its_location(client
     got = await client.get(photo["url"].removeprefix("http://testserver"))
     image = Image.open(io.BytesIO(got.content))
     assert dict(image.getexif()) == {} and image.size == (20, 40)
+
+
+SET_PRIVATE = """mutation($id: ID!, $private: Boolean!) {
+  attachmentSetPrivate(input: {attachmentId: $id, private: $private}) {
+    attachment { filename private url } errors { code field }
+  }
+}"""
+IDS = """query($id: ID!) { complaint(id: $id) { messages { edges { node {
+  attachments { id filename }
+} } } } }"""
+
+
+async def test_a_moderator_publishes_a_mailed_file(client, services, thread):
+    complaint, _, agent = thread
+    await receive(services, await fill("with_attachments.eml", complaint), door=InboundDoor.SMTP)
+    moderator = await make_user(services, Role.MODERATOR)
+    as_moderator = GraphQLClient(client, moderator.token)
+    data = await as_moderator.data(IDS, id=gid("Complaint", complaint.id))
+    ids = {
+        a["filename"]: a["id"]
+        for e in data["complaint"]["messages"]["edges"]
+        for a in e["node"]["attachments"]
+    }
+    # Agents may not publish (top-level FORBIDDEN), even their own company's file.
+    refused = await GraphQLClient(client, agent.token).execute(
+        SET_PRIVATE, id=ids["creditnota.pdf"], private=False
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert await _files(client, None, complaint) == []
+
+    published = await as_moderator.data(SET_PRIVATE, id=ids["creditnota.pdf"], private=False)
+    assert published["attachmentSetPrivate"]["errors"] == []
+    [public] = await _files(client, None, complaint)
+    assert public["filename"] == "creditnota.pdf" and public["url"] is not None
+
+    # A refused file has nothing to show; an unknown ID answers as missing.
+    exe = await as_moderator.data(SET_PRIVATE, id=ids["factuur.exe"], private=False)
+    assert exe["attachmentSetPrivate"]["errors"] == [
+        {"code": "INVALID_STATE", "field": "attachmentId"}
+    ]
+    missing = await as_moderator.data(SET_PRIVATE, id=gid("Attachment", complaint.id), private=True)
+    assert missing["attachmentSetPrivate"]["errors"] == [
+        {"code": "NOT_FOUND", "field": "attachmentId"}
+    ]
