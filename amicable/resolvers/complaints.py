@@ -96,7 +96,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     errors = _check_draft(draft)
     if errors:
         raise OperationFailed(*errors)
-    files = attachment_ops.prepare(services, draft.uploads, "attachments")
+    files = await attachment_ops.prepare(services, draft.uploads, "attachments")
     now = services.now()
     consumer = await User.get(id=viewer.user_id)
     texts = [draft.title.strip(), draft.description.strip(), draft.desired_solution.strip()]

@@ -90,7 +90,7 @@ async def post(
         errors = check_text("body", body, max_length=MAX_BODY)
         if errors:
             raise OperationFailed(*errors)
-    files = attachment_ops.prepare(services, uploads, "attachments") if mailed is None else []
+    files = await attachment_ops.prepare(services, uploads, "attachments") if mailed is None else []
     async with committed(services) as announce:
         if mailed is None:
             complaint = await get_for_update(viewer, complaint_id)

@@ -8,6 +8,7 @@ why not; `receive` records the outcome and answers with `errors.verdict_for`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import uuid
@@ -269,7 +270,8 @@ async def post(services: Services, received: Received, found: route.Route) -> bo
     """Authenticate the sender, then post through the very operation a web reply uses;
     returns whether the reply was held for a moderator."""
     text = extract(received)
-    incoming = collect_attachments(services, received)
+    # Images are decoded and re-encoded: CPU work kept off the event loop.
+    incoming = await asyncio.to_thread(collect_attachments, services, received)
     if not text and not incoming:
         raise e.EmptyReply("no new text")
     complaint = await Complaint.get(id=found.complaint_id)
