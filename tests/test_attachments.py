@@ -304,3 +304,37 @@ async def test_erasure_removes_the_private_files(client, services, settings, peo
     assert (await client.get(invoice_url)).status_code == 404
     # The public photo stays.
     assert after["complaint"]["attachments"][0]["url"]
+
+
+async def test_files_for_a_thread_one_may_not_write_in_are_not_even_checked(
+    client, services, settings, people
+):
+    from amicable.models.enums import Visibility
+
+    hidden = await make_complaint(
+        services, people["consumer"], people["company"], visibility=Visibility.PRIVATE
+    )
+    public = await make_complaint(services, people["consumer"], people["company"])
+    answers = {}
+    for name, complaint in (("hidden", hidden), ("public", public)):
+        response = await upload(
+            client,
+            people["stranger"].token,
+            POST,
+            {
+                "input": {
+                    "complaintId": gid("Complaint", complaint.id),
+                    "body": "Ik heb hetzelfde probleem.",
+                    "attachments": [{"file": None, "private": False}],
+                }
+            },
+            [("variables.input.attachments.0.file", "x.jpg", photo_with_location())],
+        )
+        answers[name] = response.json()["data"]["messagePost"]
+    assert answers["hidden"] == {
+        "message": None,
+        "errors": [{"code": "NOT_FOUND", "field": "complaintId"}],
+    }
+    assert answers["public"]["errors"] == [{"code": "NOT_ALLOWED", "field": None}]
+    assert await Attachment.all().count() == 0
+    assert not (settings.data_dir / "attachments").exists()
