@@ -86,6 +86,8 @@ class Settings(BaseSettings):
             "image/jpeg",
             "image/gif",
             "image/webp",
+            "image/heic",
+            "image/heif",
             "text/plain",
         ]
     )

@@ -33,6 +33,20 @@ def photo_with_location(width: int = 40, height: int = 20) -> bytes:
     return out.getvalue()
 
 
+def heic_with_location() -> bytes:
+    """An iPhone-style HEIC photo: GPS position and orientation 6."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    image = Image.new("RGB", (40, 20), (30, 160, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x8825] = {1: "N", 2: (51.0, 3.0, 12.5), 3: "E", 4: (3.0, 43.0, 10.1)}
+    out = io.BytesIO()
+    image.save(out, "HEIF", exif=exif.tobytes())
+    return out.getvalue()
+
+
 def png_with_text() -> bytes:
     from PIL.PngImagePlugin import PngInfo
 

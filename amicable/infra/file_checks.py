@@ -15,16 +15,24 @@ from dataclasses import dataclass
 
 import puremagic
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from amicable.settings import Settings
 
-# Pillow formats we re-encode, by the content type the bytes were recognised as.
-_IMAGE_FORMATS = {
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/webp": "WEBP",
-    "image/gif": "GIF",
+# Images we re-encode, by the content type the bytes were recognised as: the format Pillow
+# must find when it opens them (a file that sniffs as one thing and decodes as another is
+# refused), the format written, and the content type stored.
+_IMAGES = {
+    "image/jpeg": ("JPEG", "JPEG", "image/jpeg"),
+    "image/png": ("PNG", "PNG", "image/png"),
+    "image/webp": ("WEBP", "WEBP", "image/webp"),
+    "image/gif": ("GIF", "GIF", "image/gif"),
+    # iPhone photos: browsers cannot show HEIC, so they are kept as JPEG.
+    "image/heic": ("HEIF", "JPEG", "image/jpeg"),
+    "image/heif": ("HEIF", "JPEG", "image/jpeg"),
 }
+_EXTENSIONS = {"image/jpeg": ".jpg"}
+register_heif_opener()
 # A decompression bomb (a tiny file that decodes to gigapixels) is refused before decoding.
 MAX_IMAGE_PIXELS = 40_000_000
 
@@ -34,6 +42,15 @@ class CheckedFile:
     content_type: str
     data: bytes
     rejected_reason: str = ""
+    # The file was converted (HEIC to JPEG): its name takes this extension.
+    extension: str = ""
+
+
+def renamed(filename: str, checked: CheckedFile) -> str:
+    if not checked.extension:
+        return filename
+    stem, dot, _ = filename.rpartition(".")
+    return (stem if dot else filename) + checked.extension
 
 
 def candidates(data: bytes) -> list[str]:
@@ -72,22 +89,24 @@ def check(settings: Settings, data: bytes, declared: str | None = None) -> Check
         shown = found[0] if found else "unknown"
         return CheckedFile("", b"", f"type {shown} is not accepted")
     if content_type.startswith("image/"):
-        if content_type not in _IMAGE_FORMATS:
+        if content_type not in _IMAGES:
             # We cannot re-encode it, so we cannot promise its metadata is gone.
             return CheckedFile("", b"", f"type {content_type} is not accepted")
-        cleaned = _reencode(data, _IMAGE_FORMATS[content_type])
+        opens_as, writes, stored = _IMAGES[content_type]
+        cleaned = _reencode(data, opens_as, writes)
         if cleaned is None:
             return CheckedFile("", b"", "not a readable image")
-        return CheckedFile(content_type, cleaned)
+        extension = _EXTENSIONS.get(stored, "") if stored != content_type else ""
+        return CheckedFile(stored, cleaned, extension=extension)
     return CheckedFile(content_type, data)
 
 
-def _reencode(data: bytes, fmt: str) -> bytes | None:
+def _reencode(data: bytes, opens_as: str, fmt: str) -> bytes | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as source:
-                if source.width * source.height > MAX_IMAGE_PIXELS:
+                if source.format != opens_as or source.width * source.height > MAX_IMAGE_PIXELS:
                     return None
                 frames = getattr(source, "n_frames", 1)
                 if fmt == "GIF" and frames > 1:

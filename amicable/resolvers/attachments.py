@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 from amicable.infra import attachment_links
 from amicable.infra.attachment_store import new_key
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.infra.file_checks import check
+from amicable.infra.file_checks import check, renamed
 from amicable.models import AccessToken, ApiKey, Attachment, Complaint, Message
 from amicable.models.enums import AuthorKind
 from amicable.policy import (
@@ -84,7 +84,7 @@ async def prepare(services: Services, uploads: Sequence[Upload], field: str) -> 
                 )
             )
         else:
-            name = _clean_name(upload.filename)
+            name = renamed(_clean_name(upload.filename), checked)
             prepared.append(PreparedFile(name, checked.content_type, checked.data, upload.private))
     if errors:
         raise OperationFailed(*errors)

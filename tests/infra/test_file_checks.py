@@ -9,10 +9,10 @@ import pytest
 from PIL import Image
 
 from amicable.infra.attachment_store import FolderStore, new_key
-from amicable.infra.file_checks import MAX_IMAGE_PIXELS, check, sniff
+from amicable.infra.file_checks import MAX_IMAGE_PIXELS, check, renamed, sniff
 from amicable.resolvers.attachments import _clean_name
 from amicable.settings import Settings
-from tests.files import FAKE_PHOTO, PDF_INVOICE, photo_with_location
+from tests.files import FAKE_PHOTO, PDF_INVOICE, heic_with_location, photo_with_location
 
 
 @pytest.fixture
@@ -92,3 +92,22 @@ async def test_the_folder_store_stays_in_its_folder(tmp_path):
     await store.delete(key)  # deleting twice is fine
     with pytest.raises(ValueError):
         await store.put("../outside", b"x")
+
+
+def test_an_iphone_photo_becomes_a_jpeg_without_location(rules):
+    checked = check(rules, heic_with_location())
+    assert (checked.content_type, checked.extension, checked.rejected_reason) == (
+        "image/jpeg",
+        ".jpg",
+        "",
+    )
+    image = Image.open(io.BytesIO(checked.data))
+    assert image.format == "JPEG" and dict(image.getexif()) == {}
+    assert image.size == (20, 40)
+    assert renamed("IMG_0001.HEIC", checked) == "IMG_0001.jpg"
+    assert renamed("foto", checked) == "foto.jpg"
+
+
+def test_heic_is_refused_when_not_allowed(rules):
+    rules.attachment_types = ["image/jpeg"]
+    assert check(rules, heic_with_location()).rejected_reason.startswith("type ")

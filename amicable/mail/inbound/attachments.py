@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from amicable.infra.file_checks import check
+from amicable.infra.file_checks import check, renamed
 from amicable.settings import Settings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -44,7 +44,9 @@ def attachments_of(settings: Settings, message: EmailMessage) -> list[IncomingAt
             # The original bytes only for their size: a refused file is never written.
             found.append(IncomingAttachment(name, content_type, data, checked.rejected_reason))
         else:
-            found.append(IncomingAttachment(name, checked.content_type, checked.data))
+            found.append(
+                IncomingAttachment(renamed(name, checked), checked.content_type, checked.data)
+            )
     return found
 
 
