@@ -338,3 +338,15 @@ async def test_files_for_a_thread_one_may_not_write_in_are_not_even_checked(
     assert answers["public"]["errors"] == [{"code": "NOT_ALLOWED", "field": None}]
     assert await Attachment.all().count() == 0
     assert not (settings.data_dir / "attachments").exists()
+
+
+async def test_the_data_export_lists_the_consumers_files(client, people):
+    await _file_photo_and_invoice(client, people)
+    data = await GraphQLClient(client, people["consumer"].token).data(
+        "mutation { accountExport { data } }"
+    )
+    files = data["accountExport"]["data"]["attachments"]
+    assert [(f["filename"], f["contentType"], f["private"]) for f in files] == [
+        ("IMG_0042.jpg", "image/jpeg", False),
+        ("factuur maart.pdf", "application/pdf", True),
+    ]

@@ -12,6 +12,7 @@ import asyncio
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -266,17 +267,45 @@ async def erase_private_files(
     """An erased consumer's private files (filed with their complaints or their messages)
     are deleted; the rows stay, without bytes, so the record shows a file was there. The
     company's own files stay, as its messages do."""
-    ids = list(complaint_ids)
-    theirs = (
-        Q(complaint_id__in=ids, message_id__isnull=True)
-        | Q(message__author_user_id=user_id)
-        | Q(complaint_id__in=ids, message__author_kind=AuthorKind.CONSUMER)
+    rows = await Attachment.filter(
+        _consumers_files(user_id, complaint_ids), private=True, storage_key__not=""
     )
-    rows = await Attachment.filter(theirs, private=True, storage_key__not="")
     for row in rows:
         await services.attachments.delete(row.storage_key)
     await Attachment.filter(id__in=[r.id for r in rows]).update(
         storage_key="", rejected_reason="removed with the consumer's account"
+    )
+
+
+async def exported(user_id: uuid.UUID, complaint_ids: Sequence[uuid.UUID]) -> list[dict[str, Any]]:
+    """The consumer's own files for their data export: what each is; the files themselves
+    are downloaded from their complaints."""
+    rows = await Attachment.filter(_consumers_files(user_id, complaint_ids)).order_by(
+        "created_at", "id"
+    )
+    return [
+        {
+            "id": str(a.id),
+            "complaintId": str(a.complaint_id),
+            "messageId": str(a.message_id) if a.message_id else None,
+            "filename": a.filename,
+            "contentType": a.content_type,
+            "size": a.size,
+            "private": a.private,
+            "rejectedReason": a.rejected_reason or None,
+            "createdAt": a.created_at.isoformat(),
+        }
+        for a in rows
+    ]
+
+
+def _consumers_files(user_id: uuid.UUID, complaint_ids: Sequence[uuid.UUID]) -> Q:
+    """Filed with their complaints, or with their own messages."""
+    ids = list(complaint_ids)
+    return (
+        Q(complaint_id__in=ids, message_id__isnull=True)
+        | Q(message__author_user_id=user_id)
+        | Q(complaint_id__in=ids, message__author_kind=AuthorKind.CONSUMER)
     )
 
 

@@ -84,6 +84,7 @@ async def export(viewer: Viewer) -> dict[str, Any]:
             }
             for m in messages
         ],
+        "attachments": await attachment_ops.exported(user.id, complaint_ids),
         "notifications": [
             {"kind": n.kind, "text": n.text, "createdAt": _iso(n.created_at)}
             for n in await Notification.filter(user_id=user.id).order_by("created_at")
