@@ -79,7 +79,7 @@ async def test_badge_and_chart_show_the_dashboard_in_chromium(client, gql, servi
 
     shown = await _render(tmp_path)
 
-    assert shown["badgeImage"] == 280 and shown["chartImage"] == 520
+    assert shown["badgeImage"] == 320 and shown["chartImage"] == 520
     badge = {t["id"]: t for t in shown["badge"] if t["id"]}
     assert badge["score"]["text"] == f"{company['score']['value']:.1f}".replace(".", ",")
     assert (

@@ -111,10 +111,10 @@ def badge(figures: BadgeFigures, lang: str) -> str:
         label, colour = words[figures.label], _COLOURS[figures.label]
     title = f"{_name(figures.company_name)}: {score} ({label}), {count} {noun}"
     return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="280" height="72" '
-        f'viewBox="0 0 280 72" role="img" aria-label="{_text(title)}" lang="{lang}">'
+        '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="72" '
+        f'viewBox="0 0 320 72" role="img" aria-label="{_text(title)}" lang="{lang}">'
         f"<title>{_text(title)}</title>"
-        '<rect width="280" height="72" rx="6" fill="#ffffff" stroke="#d0d0d0"/>'
+        '<rect width="320" height="72" rx="6" fill="#ffffff" stroke="#d0d0d0"/>'
         f'<rect x="8" y="8" width="72" height="56" rx="4" fill="{colour}"/>'
         f'<text id="score" x="44" y="44" text-anchor="middle" {_FONT} font-size="22" '
         f'font-weight="bold" fill="#ffffff">{_text(score)}</text>'
