@@ -36,6 +36,8 @@ from amicable.schema.view import GraphQLView
 from amicable.services import Services
 from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
+from amicable.web.downloads import attachment_download
+from amicable.web.widgets import badge_svg, chart_svg
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +48,17 @@ INBOUND_EMAIL_PATH = "/inbound/email"
 class BodySizeLimit:
     """Refuse request bodies over a limit with 413 before reading them whole."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        exempt: tuple[str, ...] = (),
+        multipart_max_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Multipart GraphQL requests carry files: room for the allowed number of them.
+        self.multipart_max_bytes = multipart_max_bytes or max_bytes
         # Routes that enforce their own, larger limit (raw inbound mail with attachments).
         self.exempt = exempt
 
@@ -56,8 +66,12 @@ class BodySizeLimit:
         if scope["type"] != "http" or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        headers = dict(scope.get("headers", []))
+        limit = self.max_bytes
+        if headers.get(b"content-type", b"").lower().startswith(b"multipart/"):
+            limit = self.multipart_max_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await _too_large(scope, receive, send)
             return
         seen = 0
@@ -67,7 +81,7 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise _BodyTooLarge()
             return message
 
@@ -152,7 +166,13 @@ def create_app(
     middleware = [
         Middleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies)),
         Middleware(
-            BodySizeLimit, max_bytes=settings.max_request_bytes, exempt=(INBOUND_EMAIL_PATH,)
+            BodySizeLimit,
+            max_bytes=settings.max_request_bytes,
+            exempt=(INBOUND_EMAIL_PATH,),
+            # Each file may be one byte over the limit (refused with its own error) plus
+            # the parts' headers.
+            multipart_max_bytes=settings.max_request_bytes
+            + settings.attachment_max_count * (settings.attachment_max_bytes + 4096),
         ),
     ]
     if settings.allowed_origins:
@@ -161,7 +181,13 @@ def create_app(
                 CORSMiddleware,
                 allow_origins=settings.allowed_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "Apollo-Require-Preflight",
+                    "X-Apollo-Operation-Name",
+                    "GraphQL-Require-Preflight",
+                ],
             )
         )
     app = Starlette(
@@ -171,6 +197,9 @@ def create_app(
             *health.routes(),
             Route(INBOUND_EMAIL_PATH, inbound_email, methods=["POST"]),
             *([Mount(ASSETS_PATH, explorer_assets())] if explorer_enabled(settings) else []),
+            Route("/attachments/{attachment_id}", attachment_download, methods=["GET"]),
+            Route("/widgets/companies/{slug}/badge.svg", badge_svg, methods=["GET"]),
+            Route("/widgets/companies/{slug}/chart.svg", chart_svg, methods=["GET"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -23,7 +23,7 @@ from enum import StrEnum
 
 from tortoise.expressions import Q
 
-from amicable.models import Company, Complaint, Message
+from amicable.models import Attachment, Company, Complaint, Message
 from amicable.models.enums import UNPUBLISHED_STATUSES, ModerationState, Role, Visibility
 from amicable.screening.names import name_words
 
@@ -315,6 +315,31 @@ def can_see_message(viewer: Viewer, complaint: Complaint, message: Message) -> b
     if message.moderation_state is ModerationState.PUBLISHED:
         return True
     return viewer.user_id is not None and message.author_user_id == viewer.user_id
+
+
+# --- attachments ------------------------------------------------------------------------
+
+
+def can_see_attachment(
+    viewer: Viewer, complaint: Complaint, message: Message | None, attachment: Attachment
+) -> bool:
+    """An attachment follows what it is attached to (a held or rejected message's files are
+    its author's and moderators'); a private one, also the complaint's private part."""
+    if message is not None:
+        if not can_see_message(viewer, complaint, message):
+            return False
+    elif not can_see_complaint(viewer, complaint):
+        return False
+    return not attachment.private or can_see_private_details(viewer, complaint)
+
+
+def can_download_attachment(
+    viewer: Viewer, complaint: Complaint, message: Message | None, attachment: Attachment
+) -> bool:
+    """Listed is not downloadable: a refused or erased file has no bytes to give."""
+    if attachment.rejected_reason or not attachment.storage_key:
+        return False
+    return can_see_attachment(viewer, complaint, message, attachment)
 
 
 # --- companies --------------------------------------------------------------------------

@@ -36,6 +36,10 @@ class ErrorCode(StrEnum):
     # A mailed link (verification, reset, invitation, claim) that is unknown, used or
     # expired: one code and one message for all three, so a guess learns nothing.
     INVALID_TOKEN = "INVALID_TOKEN"
+    # Attachments: larger than the limit, of a type not accepted (by content), too many.
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    FILE_TYPE_NOT_ALLOWED = "FILE_TYPE_NOT_ALLOWED"
+    TOO_MANY_FILES = "TOO_MANY_FILES"
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,9 +112,11 @@ class Attachment(Model):
     complaint: fields.ForeignKeyRelation[Complaint] = fields.ForeignKeyField(
         "amicable.Complaint", related_name="attachments", on_delete=fields.CASCADE
     )
+    complaint_id: uuid.UUID
     message: fields.ForeignKeyNullableRelation[Message] = fields.ForeignKeyField(
         "amicable.Message", related_name="attachments", null=True, on_delete=fields.CASCADE
     )
+    message_id: uuid.UUID | None
     filename = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=127)
     size = fields.IntField()

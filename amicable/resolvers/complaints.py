@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -29,6 +30,7 @@ from amicable.policy import (
     is_owner,
     private_details_filter,
 )
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import audit, screen, unsent
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
@@ -73,6 +75,8 @@ class ComplaintDraft:
     phone: str = ""
     postal_address: str = ""
     errors: list[UserError] = field(default_factory=list)
+    # Files filed with the complaint, checked by `attachments.prepare`.
+    uploads: Sequence[attachment_ops.Upload] = ()
 
 
 @dataclass
@@ -97,6 +101,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     errors = _check_draft(draft)
     if errors:
         raise OperationFailed(*errors)
+    files = await attachment_ops.prepare(services, draft.uploads, "attachments")
     now = services.now()
     consumer = await User.get(id=viewer.user_id)
     texts = [draft.title.strip(), draft.description.strip(), draft.desired_solution.strip()]
@@ -139,6 +144,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             ),
             created_at=now,
         )
+        await attachment_ops.save(services, complaint.id, None, files)
         announce.append(ComplaintCreated(str(complaint.id), str(company.id)))
         await screen.record_complaint_item(services, announce, complaint, screened, now)
         await send_to_company(services, announce, complaint, now)

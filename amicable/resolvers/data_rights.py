@@ -32,6 +32,7 @@ from amicable.models import (
 from amicable.models.enums import AuthorKind
 from amicable.models.mail import OutboxStatus
 from amicable.policy import ERASED_NAME, Viewer, can_erase_own_account, can_export_own_data
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import audit
 from amicable.services import Services
 
@@ -90,6 +91,7 @@ async def export(viewer: Viewer) -> dict[str, Any]:
             }
             for m in messages
         ],
+        "attachments": await attachment_ops.exported(user.id, complaint_ids),
         "notifications": [
             {"kind": n.kind, "text": n.text, "createdAt": _iso(n.created_at)}
             for n in await Notification.filter(user_id=user.id).order_by("created_at")
@@ -185,6 +187,7 @@ async def erase(services: Services, viewer: Viewer) -> None:
         await Notification.filter(user_id=user.id).delete()
         await ContentReport.filter(reporter_id=user.id).update(reporter_id=None, contact="")
         await _forget_mail(complaint_ids, old_email)
+        await attachment_ops.erase_private_files(services, user.id, complaint_ids)
         await audit.record(viewer, "account.erase", "user", user.id)
 
 

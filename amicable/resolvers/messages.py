@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from amicable.infra.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
 from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
 from amicable.infra.validation import check_text
 from amicable.mail.outbound import links, outbox
@@ -30,6 +30,7 @@ from amicable.policy import (
     message_filter,
     writes_as_company,
 )
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import audit, public_text, screen
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get as get_complaint
@@ -79,6 +80,7 @@ async def post(
     body: str,
     *,
     mailed: MailedReply | None = None,
+    uploads: Sequence[attachment_ops.Upload] = (),
 ) -> Message:
     """The one way a message joins a thread, whichever door it came through: written on
     the web by the consumer, an agent of the company or a moderator (`viewer`), or mailed
@@ -89,16 +91,21 @@ async def post(
         errors = check_text("body", body, max_length=MAX_BODY)
         if errors:
             raise OperationFailed(*errors)
+    files: list[attachment_ops.PreparedFile] = []
+    if mailed is None and uploads:
+        # Checking files costs CPU: only for a thread this viewer may write in (asked
+        # again under the lock below).
+        seen = await get_complaint(viewer, complaint_id=complaint_id)
+        if seen is None:
+            raise not_found("Complaint", "complaintId")
+        if not can_post_message(viewer, seen):
+            raise _not_a_writer()
+        files = await attachment_ops.prepare(services, uploads, "attachments")
     async with committed(services) as announce:
         if mailed is None:
             complaint = await get_for_update(viewer, complaint_id)
             if not can_post_message(viewer, complaint):
-                raise OperationFailed(
-                    UserError(
-                        ErrorCode.NOT_ALLOWED,
-                        "Only the consumer and the company may write in this thread.",
-                    )
-                )
+                raise _not_a_writer()
             author_kind, author_user_id = _author_kind(viewer, complaint), viewer.user_id
         else:
             complaint = await Complaint.select_for_update().get(id=complaint_id)
@@ -118,10 +125,19 @@ async def post(
             announce=announce,
         )
         if mailed is None:
+            await attachment_ops.save(services, complaint.id, message.id, files)
             await audit.record(viewer, "message.post", "message", message.id)
         else:
             await _record_mailed(services, announce, complaint, message, mailed, held=held)
     return message
+
+
+def _not_a_writer() -> OperationFailed:
+    return OperationFailed(
+        UserError(
+            ErrorCode.NOT_ALLOWED, "Only the consumer and the company may write in this thread."
+        )
+    )
 
 
 async def _record_mailed(

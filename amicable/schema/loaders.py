@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from amicable.models import (
+    Attachment,
     Company,
     CompanyAddress,
     Complaint,
@@ -75,6 +76,23 @@ async def _load_escalations(ids: Sequence[uuid.UUID]) -> list[Escalation | None]
     return [rows.get(i) for i in ids]
 
 
+async def _load_attachments(ids: Sequence[uuid.UUID]) -> list[list[Attachment]]:
+    grouped: dict[uuid.UUID, list[Attachment]] = {i: [] for i in ids}
+    for attachment in await Attachment.filter(message_id__in=list(ids)).order_by(
+        "created_at", "id"
+    ):
+        assert attachment.message_id is not None
+        grouped[attachment.message_id].append(attachment)
+    return [grouped[i] for i in ids]
+
+
+class AttachmentsByMessageLoader(DataLoader[uuid.UUID, list[Attachment]]):
+    """Every file of each message; which of them a viewer sees is the policy's question."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_attachments)
+
+
 class EscalationByIdLoader(DataLoader[uuid.UUID, Escalation | None]):
     def __init__(self) -> None:
         super().__init__(load_fn=_load_escalations)
@@ -129,6 +147,8 @@ class Loaders:
         self.message_by_id = MessageByIdLoader()
         self.escalation_by_id = EscalationByIdLoader()
         self.addresses_by_company = AddressesByCompanyLoader()
+        # A thread's files: one query for the whole page of messages.
+        self.attachments_by_message = AttachmentsByMessageLoader()
         # Moderators' queue: one query per kind of nested row for the whole page.
         self.reports_by_item = ContentReportsByItemLoader()
         self.correction_by_item = CorrectionRequestByItemLoader()

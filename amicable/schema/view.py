@@ -18,7 +18,7 @@ from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -44,6 +44,24 @@ from amicable.schema.context import Context
 from amicable.schema.explorer import explorer_enabled, explorer_page
 from amicable.schema.loaders import Loaders
 from amicable.services import Services
+
+_PREFLIGHT_HEADERS = (
+    b"apollo-require-preflight",
+    b"x-apollo-operation-name",
+    b"graphql-require-preflight",
+)
+
+
+def _is_multipart(scope: Scope) -> bool:
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+    return content_type.lower().startswith(b"multipart/")
+
+
+def _has_preflight_header(scope: Scope) -> bool:
+    return any(
+        name.lower() in _PREFLIGHT_HEADERS and value.strip()
+        for name, value in scope.get("headers", [])
+    )
 
 
 def bearer_credential(header: str | None) -> str | None:
@@ -188,6 +206,8 @@ class GraphQLView(GraphQL[Context, None]):
             # an idle subscription.
             keep_alive=True,
             keep_alive_interval=settings.websocket_keep_alive_seconds,
+            # Files with complaintCreate and messagePost (the GraphQL multipart request spec).
+            multipart_uploads_enabled=True,
         )
         self.services = services
 
@@ -202,11 +222,39 @@ class GraphQLView(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        # Strawberry answers its refusals in plain text; ours are JSON with a code.
+        multipart = _is_multipart(scope)
+        if multipart and not _has_preflight_header(scope):
+            # A multipart POST is a "simple" request a page on another site can send
+            # without a CORS preflight. Credentials travel in a header here, which such a
+            # page cannot set, but we still require one of the headers that force a
+            # preflight, as Apollo clients send (`Apollo-Require-Preflight`,
+            # `X-Apollo-Operation-Name`) or `GraphQL-Require-Preflight`, so no cross-site
+            # form ever reaches a mutation.
+            refused = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Multipart requests need a preflight header.",
+                            "extensions": {"code": "CSRF_HEADER_REQUIRED"},
+                        }
+                    ]
+                },
+                status_code=400,
+            )
+            await refused(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
         try:
-            response = await self.run(Request(scope, receive=receive))
-        except HTTPException as error:
-            response = http_edge.bad_request(error)
+            # Strawberry answers its refusals in plain text; ours are JSON with a code.
+            try:
+                response = await self.run(request)
+            except HTTPException as error:
+                response = http_edge.bad_request(error)
+        finally:
+            if multipart:
+                # Strawberry 0.341 never closes the parsed form: its uploaded files
+                # (spooled temporary files) would stay open until garbage collection.
+                await request.close()
         await response(scope, receive, send)
 
     def encode_json(self, data: object) -> str:

@@ -8,6 +8,7 @@ why not; `receive` records the outcome and answers with `errors.verdict_for`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import uuid
@@ -30,7 +31,6 @@ from amicable.mail.inbound.attachments import (
     IncomingAttachment,
     attachments_of,
     storage_key,
-    write,
 )
 from amicable.mail.outbound import addresses, dsn
 from amicable.models import Complaint, InboundMail
@@ -285,7 +285,8 @@ async def post(services: Services, received: Received, found: route.Route) -> bo
     """Authenticate the sender, then post through the very operation a web reply uses;
     returns whether the reply was held for a moderator."""
     text = extract(received, await sent_texts.sent_on_thread(found.complaint_id))
-    incoming = collect_attachments(services, received)
+    # Images are decoded and re-encoded: CPU work kept off the event loop.
+    incoming = await asyncio.to_thread(collect_attachments, services, received)
     if not text and not incoming:
         await holding.hold_empty(services, received.record, found.complaint_id)
         raise e.EmptyReply("no new text")
@@ -315,7 +316,7 @@ async def _write_attachments(
         key = ""
         if not attachment.rejected_reason:
             key = storage_key(complaint_id, attachment.filename)
-            await write(services.settings, key, attachment.data)
+            await services.attachments.put(key, attachment.data)
         stored.append(
             messages.StoredAttachment(
                 filename=attachment.filename,

@@ -4,6 +4,7 @@ import strawberry
 
 from amicable.schema.mutations.account_lifecycle import AccountLifecycleMutations
 from amicable.schema.mutations.accounts import AccountMutations
+from amicable.schema.mutations.attachments import AttachmentMutations
 from amicable.schema.mutations.companies import CompanyMutations
 from amicable.schema.mutations.complaints import ComplaintMutations
 from amicable.schema.mutations.data_rights import DataRightsMutations
@@ -24,5 +25,6 @@ class Mutation(
     OperatorMutations,
     AccountLifecycleMutations,
     OnboardingMutations,
+    AttachmentMutations,
 ):
     pass

@@ -16,6 +16,7 @@ from amicable.schema.permissions import (
     IsUser,
     requires,
 )
+from amicable.schema.types.attachment import AttachmentUploadInput, read_uploads
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import Outcome, Visibility
 from amicable.schema.types.errors import UserError
@@ -42,6 +43,9 @@ class ComplaintCreateInput:
     category: str = "other"
     visibility: Visibility = Visibility.PRIVATE
     private_details: ComplaintPrivateDetailsInput | None = None
+    attachments: list[AttachmentUploadInput] | None = strawberry.field(
+        default=None, description="Files (multipart upload), each public or private."
+    )
 
 
 @strawberry.type
@@ -67,6 +71,9 @@ class ComplaintSetVisibilityInput:
 class MessagePostInput:
     complaint_id: strawberry.ID
     body: str
+    attachments: list[AttachmentUploadInput] | None = strawberry.field(
+        default=None, description="Files (multipart upload), each public or private."
+    )
 
 
 @strawberry.type
@@ -107,6 +114,7 @@ class ComplaintMutations:
                 customer_reference=details.customer_reference,
                 phone=details.phone,
                 postal_address=details.postal_address,
+                uploads=await read_uploads(info, input.attachments),
             )
             return await complaint_ops.create(info.context.services, info.context.viewer, draft)
 
@@ -160,6 +168,7 @@ class ComplaintMutations:
                 info.context.viewer,
                 decode_id(input.complaint_id, "Complaint", "complaintId"),
                 input.body,
+                uploads=await read_uploads(info, input.attachments),
             )
 
         message, errors = await attempt(run())

@@ -14,12 +14,15 @@ from strawberry import relay
 
 from amicable import models, policy
 from amicable.infra.pagination import OLDEST_FIRST
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import messages as message_ops
 from amicable.resolvers import public_text
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.types.attachment import AttachmentType
+from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.delivery import ComplaintDeliveryType
 from amicable.schema.types.enums import ComplaintStatus, Outcome, Visibility
@@ -206,6 +209,14 @@ class ComplaintType(relay.Node):
             OLDEST_FIRST,
             lambda m: MessageType(id=str(m.id), model=m, complaint_model=self.model),
         )
+
+    @strawberry.field(
+        description="Files filed with the complaint itself that this viewer may see; a "
+        "message's files are on the message."
+    )
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        rows = await attachment_ops.of_complaint(info.context.viewer, self.model)
+        return attachment_types(rows, self.model, None)
 
     @strawberry.field(description="The last few messages (at most 10), oldest first.")
     async def recent_messages(self, info: Info, count: int = 3) -> list[MessageType]:

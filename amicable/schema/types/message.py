@@ -9,9 +9,12 @@ from strawberry import relay
 
 from amicable import models, policy
 from amicable.models.enums import AuthorKind as AuthorKindEnum
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import public_text
 from amicable.schema.context import Info
 from amicable.schema.permissions import CanSeeOriginalText, CanSeeSenderAddresses, private
+from amicable.schema.types.attachment import AttachmentType
+from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.enums import AuthorKind, Channel, ModerationState
 
 
@@ -75,6 +78,12 @@ class MessageType(relay.Node):
     @strawberry.field
     def created_at(self) -> datetime:
         return self.model.created_at
+
+    @strawberry.field(description="Files sent with it that this viewer may see.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        rows = await info.context.loaders.attachments_by_message.load(self.model.id)
+        shown = attachment_ops.visible(info.context.viewer, self.complaint_model, self.model, rows)
+        return attachment_types(shown, self.complaint_model, self.model)
 
     @strawberry.field(extensions=private(CanSeeOriginalText()))
     def original_body(self) -> str | None:
