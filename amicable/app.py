@@ -30,6 +30,7 @@ from amicable.mail.outbound.sender import transport_for
 from amicable.resolvers import bounces as bounce_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
+from amicable.resolvers.nudge_worker import NudgeWorker
 from amicable.schema.view import GraphQLView
 from amicable.services import Services
 from amicable.settings import Settings
@@ -127,6 +128,8 @@ def create_app(
                 on_gave_up=functools.partial(bounce_ops.outbound_failed, services),
             )
             tasks.append(asyncio.create_task(worker.run()))
+            # Nudges run where the mail goes out: they only queue mail for the outbox.
+            tasks.append(asyncio.create_task(NudgeWorker(services).run()))
         bind = parse_bind(settings.smtpd_bind)
         smtpd = await start_smtpd(services, *bind) if bind else None
         try:

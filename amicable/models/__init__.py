@@ -13,6 +13,7 @@ from amicable.models.moderation import (
     ModerationItem,
     Notification,
 )
+from amicable.models.nudge import Nudge
 from amicable.models.score import (
     AwaitingReply,
     CompanyDayStats,
@@ -44,6 +45,7 @@ __all__ = [
     "Message",
     "ModerationItem",
     "Notification",
+    "Nudge",
     "OutboxMail",
     "User",
 ]

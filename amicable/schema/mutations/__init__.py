@@ -8,6 +8,7 @@ from amicable.schema.mutations.complaints import ComplaintMutations
 from amicable.schema.mutations.data_rights import DataRightsMutations
 from amicable.schema.mutations.escalations import EscalationMutations
 from amicable.schema.mutations.moderation import ModerationMutations
+from amicable.schema.mutations.nudges import NudgeMutations
 
 
 @strawberry.type
@@ -18,5 +19,6 @@ class Mutation(
     ModerationMutations,
     EscalationMutations,
     DataRightsMutations,
+    NudgeMutations,
 ):
     pass

@@ -15,6 +15,7 @@ from strawberry import relay
 from amicable import models, policy
 from amicable.infra.pagination import OLDEST_FIRST
 from amicable.resolvers import messages as message_ops
+from amicable.resolvers import nudges as nudge_ops
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
@@ -23,6 +24,7 @@ from amicable.schema.types.company import CompanyType
 from amicable.schema.types.delivery import ComplaintDeliveryType
 from amicable.schema.types.enums import ComplaintStatus, Outcome, Visibility
 from amicable.schema.types.message import MessageType
+from amicable.schema.types.nudge import NudgeType
 
 MAX_RECENT_MESSAGES = 10
 
@@ -162,6 +164,15 @@ class ComplaintType(relay.Node):
             phone=self.model.phone,
             postal_address=self.model.postal_address,
         )
+
+    @strawberry.field(
+        description="Reminders to the company and notices and prompts to the consumer, sent "
+        "and pending, in the order they fall due: for the consumer, the company's agents and "
+        "moderators; null for anyone else."
+    )
+    async def nudges(self, info: Info) -> list[NudgeType] | None:
+        rows = await nudge_ops.for_complaint(info.context.viewer, self.model)
+        return None if rows is None else [NudgeType(model=row) for row in rows]
 
     @strawberry.field(description="The thread, oldest first.")
     async def messages(
