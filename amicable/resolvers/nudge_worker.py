@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 OPEN_STATUSES = (ComplaintStatus.WAITING_FOR_COMPANY, ComplaintStatus.ANSWERED)
 DIGEST_LIMIT = 100
+DIGEST_CHECK_INTERVAL = timedelta(minutes=10)
 
 # What a nudge came to: its status and a word on why.
 Outcome = tuple[NudgeStatus, str]
@@ -54,6 +55,7 @@ class NudgeWorker:
     def __init__(self, services: Services, *, name: str | None = None) -> None:
         self.services = services
         self.name = name or uuid.uuid4().hex[:8]
+        self._digests_checked_at: datetime | None = None
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -77,12 +79,7 @@ class NudgeWorker:
         """Schedule the next digests, then claim and process one batch of due nudges;
         returns how many were claimed."""
         now = self.clock()
-        agents = await User.filter(
-            role=Role.AGENT, agent_digest=True, company_id__isnull=False, erased_at__isnull=True
-        ).values_list("id", flat=True)
-        await nudge_ops.schedule_digests(
-            self.services.settings, now, [uuid.UUID(str(agent)) for agent in agents]
-        )
+        await self._schedule_digests(now)
         notified: list[Notification] = []
         async with in_transaction():
             rows = await claim_due(
@@ -107,6 +104,20 @@ class NudgeWorker:
         if notified:
             await notification_ops.publish(self.services, notified)
         return len(rows)
+
+    async def _schedule_digests(self, now: datetime) -> None:
+        """Give every agent a row for the next digest; every few minutes, not every round
+        (new agents get theirs at the next check, long before it falls due)."""
+        last = self._digests_checked_at
+        if last is not None and last <= now < last + DIGEST_CHECK_INTERVAL:
+            return
+        agents = await User.filter(
+            role=Role.AGENT, agent_digest=True, company_id__isnull=False, erased_at__isnull=True
+        ).values_list("id", flat=True)
+        await nudge_ops.schedule_digests(
+            self.services.settings, now, [uuid.UUID(str(agent)) for agent in agents]
+        )
+        self._digests_checked_at = now
 
     async def _process(self, row: Nudge, now: datetime, notified: list[Notification]) -> Outcome:
         if row.kind is NudgeKind.AGENT_DIGEST:

@@ -13,6 +13,8 @@ complaint. The worker that sends them is `amicable.resolvers.nudge_worker`.
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -134,9 +136,21 @@ async def for_complaint(viewer: Viewer, complaint: Complaint) -> list[Nudge] | N
     them."""
     if not can_see_nudges(viewer, complaint):
         return None
-    return await Nudge.filter(
-        complaint_id=complaint.id, status__in=list(VISIBLE_STATUSES)
+    [rows] = await by_complaints([complaint.id])
+    return rows
+
+
+async def by_complaints(complaint_ids: Sequence[uuid.UUID]) -> list[list[Nudge]]:
+    """Sent and pending nudges of each complaint, in one query for a page of complaints
+    (the caller has asked `can_see_nudges` for each)."""
+    grouped: dict[uuid.UUID, list[Nudge]] = defaultdict(list)
+    rows = await Nudge.filter(
+        complaint_id__in=list(complaint_ids), status__in=list(VISIBLE_STATUSES)
     ).order_by("due_at", "step")
+    for row in rows:
+        if row.complaint_id is not None:
+            grouped[row.complaint_id].append(row)
+    return [grouped.get(cid, []) for cid in complaint_ids]
 
 
 # --- the agents' digest -------------------------------------------------------------------
@@ -156,9 +170,13 @@ async def schedule_digests(settings: Settings, now: datetime, user_ids: list[uui
         return 0
     slot = next_digest_slot(settings, now)
     keys = {uid: digest_key(uid, slot) for uid in user_ids}
-    existing = set(
-        await Nudge.filter(dedupe_key__in=list(keys.values())).values_list("dedupe_key", flat=True)
-    )
+    wanted, existing = list(keys.values()), set()
+    for start in range(0, len(wanted), 500):
+        existing.update(
+            await Nudge.filter(dedupe_key__in=wanted[start : start + 500]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
     missing = [
         Nudge(
             kind=NudgeKind.AGENT_DIGEST,

@@ -7,7 +7,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('amicable', '0005_delivery')]
+    dependencies = [('amicable', '0004_moderation')]
 
     initial = False
 

@@ -15,7 +15,6 @@ from strawberry import relay
 from amicable import models, policy
 from amicable.infra.pagination import OLDEST_FIRST
 from amicable.resolvers import messages as message_ops
-from amicable.resolvers import nudges as nudge_ops
 from amicable.schema.context import Info
 from amicable.schema.paging import page_size
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
@@ -171,8 +170,10 @@ class ComplaintType(relay.Node):
         "moderators; null for anyone else."
     )
     async def nudges(self, info: Info) -> list[NudgeType] | None:
-        rows = await nudge_ops.for_complaint(info.context.viewer, self.model)
-        return None if rows is None else [NudgeType(model=row) for row in rows]
+        if not policy.can_see_nudges(info.context.viewer, self.model):
+            return None
+        rows = await info.context.loaders.nudges_by_complaint.load(self.model.id)
+        return [NudgeType(model=row) for row in rows]
 
     @strawberry.field(description="The thread, oldest first.")
     async def messages(
