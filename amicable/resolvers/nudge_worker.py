@@ -167,6 +167,17 @@ class NudgeWorker:
             return NudgeStatus.VOID, "replied"
         if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY or not complaint.sent_at:
             return NudgeStatus.VOID, "not waiting for the company"
+        # Workers stopped past two steps: one reminder (the latest) says it all.
+        later = await Nudge.exists(
+            complaint_id=complaint.id,
+            kind=NudgeKind.REMINDER,
+            step__gt=row.step,
+            step__lte=len(settings.reminder_days),
+            status__in=[NudgeStatus.PENDING, NudgeStatus.SENT],
+            due_at__lte=now,
+        )
+        if later:
+            return NudgeStatus.VOID, "a later reminder is due"
         # A working address only: never one marked failing.
         recipient = await outbox.company_address(complaint)
         if recipient is None:
