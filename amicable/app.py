@@ -31,6 +31,7 @@ from amicable.proxies import TrustedProxies, parse_networks
 from amicable.resolvers import bounces as bounce_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
+from amicable.resolvers.nudge_worker import NudgeWorker
 from amicable.schema.explorer import ASSETS_PATH, explorer_assets, explorer_enabled
 from amicable.schema.view import GraphQLView
 from amicable.services import Services
@@ -146,6 +147,8 @@ def create_app(
                 heartbeat=heartbeat,
             )
             tasks.append(asyncio.create_task(worker.run()))
+            # Nudges run where the mail goes out: they only queue mail for the outbox.
+            tasks.append(asyncio.create_task(NudgeWorker(services).run()))
         bind = parse_bind(settings.smtpd_bind)
         smtpd = await start_smtpd(services, *bind) if bind else None
         try:

@@ -90,11 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="fill a demo data set first")
     serve.add_argument(
-        "--no-worker", action="store_true", help="do not send the outbox (run `amicable worker`)"
+        "--no-worker",
+        action="store_true",
+        help="do not send the outbox or nudges (run `amicable worker`)",
     )
     serve.set_defaults(run=_serve)
 
-    worker = commands.add_parser("worker", help="send the outbox's mail")
+    worker = commands.add_parser("worker", help="send the outbox's mail and the due nudges")
     worker.set_defaults(run=_worker)
 
     smtpd = commands.add_parser("smtpd", help="run the inbound SMTP listener alone")
@@ -210,6 +212,7 @@ def _worker(args: argparse.Namespace) -> int:
     from amicable.mail.outbound.outbox import OutboxWorker
     from amicable.mail.outbound.sender import transport_for
     from amicable.resolvers import bounces
+    from amicable.resolvers.nudge_worker import NudgeWorker
 
     settings = _checked_settings()
 
@@ -218,7 +221,11 @@ def _worker(args: argparse.Namespace) -> int:
         await services.events.connect()
         try:
             on_gave_up = functools.partial(bounces.outbound_failed, services)
-            await OutboxWorker(settings, transport_for(settings), on_gave_up=on_gave_up).run()
+            # The nudges (reminders, prompts, digests) only queue mail: they run beside it.
+            await asyncio.gather(
+                OutboxWorker(settings, transport_for(settings), on_gave_up=on_gave_up).run(),
+                NudgeWorker(services).run(),
+            )
         finally:
             await services.events.disconnect()
 

@@ -53,6 +53,11 @@ SUBSCRIPTIONS = Gauge(
     "Active event-bus subscriptions (one per subscribed channel of each operation)",
     multiprocess_mode="livesum",
 )
+NUDGES = Counter(
+    "amicable_nudges",
+    "Nudges processed (reminders, deadline notices, feedback prompts, digests) by outcome",
+    ["kind", "status"],
+)
 EVENTS_PUBLISHED = Counter("amicable_events_published", "Events published on the bus")
 SUBSCRIBERS_DROPPED = Counter(
     "amicable_subscribers_dropped",

@@ -538,3 +538,23 @@ def pseudonym(full_name: str) -> str:
 
 def _initial(word: str) -> str:
     return next(ch for ch in word if ch.isalpha()).upper()
+
+
+# --- nudges -------------------------------------------------------------------------------
+
+
+def can_see_nudges(viewer: Viewer, complaint: Complaint) -> bool:
+    """The reminders, notices and prompts a complaint has had or will have: its consumer,
+    its company's agents and moderators (docs/nudges.md)."""
+    if not can_see_complaint(viewer, complaint):
+        return False
+    return (
+        _is_owner(viewer, complaint)
+        or viewer.acts_for(complaint.company_id)
+        or viewer.can(C.MODERATE)
+    )
+
+
+def can_choose_agent_digest(viewer: Viewer) -> bool:
+    """The weekly digest is an agent's to turn off or on."""
+    return viewer.can(C.ACT_FOR_COMPANY) and viewer.user_id is not None

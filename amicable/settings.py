@@ -159,6 +159,37 @@ class Settings(BaseSettings):
             return {"true": "on", "1": "on", "false": "off", "0": "off"}.get(lowered, lowered)
         return value
 
+    # Nudges (docs/nudges.md): reminders to a silent company this many days after sending
+    # ("" turns them off); the consumer's notice when the response deadline passes; the
+    # feedback prompt this many days after the company's last reply went unanswered, and
+    # the last call this many days before the feedback window ends (0 turns either off);
+    # the agents' weekly digest, due on this weekday (0 = Monday) at this UTC hour.
+    reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 21])
+    deadline_notice: bool = True
+    feedback_prompt_days: int = Field(default=14, ge=0)
+    feedback_last_call_days: int = Field(default=7, ge=0)
+    agent_digest: bool = True
+    agent_digest_weekday: int = Field(default=0, ge=0, le=6)
+    agent_digest_hour: int = Field(default=7, ge=0, le=23)
+    nudge_poll_seconds: float = Field(default=30.0, gt=0)
+    nudge_batch_size: int = Field(default=50, ge=1)
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_reminder_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().lower() in ("", "off", "none"):
+                return []
+            return [int(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _check_reminder_days(cls, value: list[int]) -> list[int]:
+        if any(day < 1 for day in value) or value != sorted(set(value)):
+            raise ValueError("reminder days must be increasing whole days of at least 1")
+        return value
+
     @field_validator("score_label_bounds", mode="before")
     @classmethod
     def _split_label_bounds(cls, value: object) -> object:

@@ -19,6 +19,7 @@ from amicable.models.moderation import (
     ModerationItem,
     Notification,
 )
+from amicable.models.nudge import Nudge
 from amicable.models.score import (
     AwaitingReply,
     CompanyDayStats,
@@ -54,6 +55,7 @@ __all__ = [
     "Message",
     "ModerationItem",
     "Notification",
+    "Nudge",
     "OutboxMail",
     "User",
 ]

@@ -37,6 +37,8 @@ class User(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     # Set when the account was erased at its owner's request (personal data removed).
     erased_at = fields.DatetimeField(null=True)
+    # Agents receive a weekly digest of their company's open complaints unless they opt out.
+    agent_digest = fields.BooleanField(default=True)
 
     class Meta:
         table = "user_account"

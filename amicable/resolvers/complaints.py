@@ -33,6 +33,7 @@ from amicable.policy import (
 from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import audit, screen, unsent
 from amicable.resolvers import companies as company_ops
+from amicable.resolvers import nudges as nudge_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.moderation_items import queue_item
 from amicable.resolvers.publish import committed, publish
@@ -172,6 +173,7 @@ async def send_to_company(
     await complaint.save(update_fields=["sent_at", "unsent_reason"])
     await enqueue_complaint(services, announce, complaint, now)
     await score_ops.complaint_sent(services, complaint)
+    await nudge_ops.complaint_sent(services, complaint)
 
 
 async def enqueue_complaint(
@@ -270,6 +272,7 @@ async def close(
         await complaint.save()
         await audit.record(viewer, "complaint.close", "complaint", complaint.id, outcome=outcome)
         await score_ops.complaint_closed(services, complaint)
+        await nudge_ops.complaint_closed(complaint.id)
     await _publish_updated(services, complaint)
     await score_ops.publish_score_updated(services, complaint.company_id)
     return complaint
@@ -319,6 +322,7 @@ async def close_expired_feedback(services: Services) -> int:
                 await audit.record(
                     None, "complaint.close_without_feedback", "complaint", complaint_id
                 )
+                await nudge_ops.complaint_closed(complaint_id)
     for complaint_id, company_id in expired:
         await publish(services, ComplaintUpdated(str(complaint_id), str(company_id)))
     return len(expired)

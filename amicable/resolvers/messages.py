@@ -32,6 +32,7 @@ from amicable.policy import (
 )
 from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import audit, public_text, screen
+from amicable.resolvers import nudges as nudge_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get as get_complaint
 from amicable.resolvers.complaints import get_for_update
@@ -260,6 +261,7 @@ async def _apply_published(
     services: Services, complaint: Complaint, message: Message, now: datetime
 ) -> bool:
     await outbox.enqueue_relay(services.settings, complaint, message, now)
+    await nudge_ops.message_published(services, complaint, message)
     if message.author_kind is not AuthorKind.COMPANY or complaint.first_company_reply_at:
         return False
     # The company answered when it wrote, even if a moderator released the reply later.

@@ -21,11 +21,13 @@ from amicable.models import (
     CorrectionRequest,
     Escalation,
     Message,
+    Nudge,
     User,
 )
 from amicable.policy import Viewer
 from amicable.resolvers import delivery as delivery_ops
 from amicable.resolvers import messages as message_ops
+from amicable.resolvers import nudges as nudge_ops
 from amicable.resolvers import public_text
 from amicable.screening.known import KnownPrivate
 
@@ -157,6 +159,9 @@ class Loaders:
             load_fn=delivery_ops.deliveries, cache_key_fn=lambda complaint: complaint.id
         )
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
+        self.nudges_by_complaint: DataLoader[uuid.UUID, list[Nudge]] = DataLoader(
+            load_fn=nudge_ops.by_complaints
+        )
 
     async def company(self, company_id: uuid.UUID) -> Company:
         """A company that a foreign key guarantees (RESTRICT on delete)."""

@@ -23,6 +23,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from amicable import metrics
+from amicable.infra.claim import claim_due
 from amicable.infra.clock import utc_now
 from amicable.mail.outbound import addresses, compose, links
 from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
@@ -268,14 +269,12 @@ class OutboxWorker:
         now = self.clock()
         lease = timedelta(seconds=self.settings.outbox_lease_seconds)
         async with in_transaction():
-            rows = (
-                await OutboxMail.select_for_update(skip_locked=True)
-                .filter(
-                    status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
-                    next_attempt_at__lte=now,
-                )
-                .order_by("next_attempt_at")
-                .limit(self.settings.outbox_batch_size)
+            rows = await claim_due(
+                OutboxMail,
+                order_by="next_attempt_at",
+                limit=self.settings.outbox_batch_size,
+                status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
+                next_attempt_at__lte=now,
             )
             if rows:
                 await OutboxMail.filter(id__in=[row.id for row in rows]).update(

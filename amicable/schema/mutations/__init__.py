@@ -10,6 +10,7 @@ from amicable.schema.mutations.complaints import ComplaintMutations
 from amicable.schema.mutations.data_rights import DataRightsMutations
 from amicable.schema.mutations.escalations import EscalationMutations
 from amicable.schema.mutations.moderation import ModerationMutations
+from amicable.schema.mutations.nudges import NudgeMutations
 from amicable.schema.mutations.onboarding import OnboardingMutations
 from amicable.schema.operations import OperatorMutations
 
@@ -26,5 +27,6 @@ class Mutation(
     AccountLifecycleMutations,
     OnboardingMutations,
     AttachmentMutations,
+    NudgeMutations,
 ):
     pass

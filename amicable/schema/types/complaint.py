@@ -27,6 +27,7 @@ from amicable.schema.types.company import CompanyType
 from amicable.schema.types.delivery import ComplaintDeliveryType
 from amicable.schema.types.enums import ComplaintStatus, Outcome, Visibility
 from amicable.schema.types.message import MessageType
+from amicable.schema.types.nudge import NudgeType
 
 MAX_RECENT_MESSAGES = 10
 
@@ -193,6 +194,17 @@ class ComplaintType(relay.Node):
             phone=self.model.phone,
             postal_address=self.model.postal_address,
         )
+
+    @strawberry.field(
+        description="Reminders to the company and notices and prompts to the consumer, sent "
+        "and pending, in the order they fall due: for the consumer, the company's agents and "
+        "moderators; null for anyone else."
+    )
+    async def nudges(self, info: Info) -> list[NudgeType] | None:
+        if not policy.can_see_nudges(info.context.viewer, self.model):
+            return None
+        rows = await info.context.loaders.nudges_by_complaint.load(self.model.id)
+        return [NudgeType(model=row) for row in rows]
 
     @strawberry.field(description="The thread, oldest first.")
     async def messages(

@@ -175,7 +175,10 @@ class NotificationType(relay.Node):
     def from_model(cls, row: models.Notification) -> NotificationType:
         return cls(id=str(row.id), model=row)
 
-    @strawberry.field(description='e.g. "moderation.rejected", "escalation.created".')
+    @strawberry.field(
+        description='e.g. "moderation.rejected", "escalation.created", "nudge.deadline_passed", '
+        '"nudge.feedback_prompt", "nudge.feedback_last_call" (docs/nudges.md).'
+    )
     def kind(self) -> str:
         return self.model.kind
 

@@ -58,6 +58,13 @@ class UserType(relay.Node):
     def language(self) -> Language:
         return self.model.language
 
+    @strawberry.field(
+        description="Whether an agent receives the weekly digest of the company's open "
+        "complaints (`agentDigestSet`); null for other accounts."
+    )
+    def agent_digest(self) -> bool | None:
+        return self.model.agent_digest if self.model.role is Role.AGENT else None
+
     @strawberry.field(description="The company an agent works for.")
     async def company(self, info: Info) -> CompanyType | None:
         if self.model.company_id is None:

@@ -1,0 +1,41 @@
+"""agentDigestSet."""
+
+from __future__ import annotations
+
+import strawberry
+
+from amicable.resolvers import nudges as nudge_ops
+from amicable.schema.context import Info
+from amicable.schema.mutations._attempt import attempt
+from amicable.schema.permissions import IsAuthenticated, IsUser, requires
+from amicable.schema.types.errors import UserError
+from amicable.schema.types.user import UserType
+
+
+@strawberry.input
+class AgentDigestSetInput:
+    enabled: bool
+
+
+@strawberry.type
+class AgentDigestSetPayload:
+    user: UserType | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class NudgeMutations:
+    @strawberry.mutation(
+        description="An agent turns the weekly digest of the company's open complaints off "
+        "or on (agents only).",
+        extensions=requires(IsAuthenticated(), IsUser()),
+    )
+    async def agent_digest_set(
+        self, info: Info, input: AgentDigestSetInput
+    ) -> AgentDigestSetPayload:
+        user, errors = await attempt(
+            nudge_ops.set_agent_digest(info.context.services, info.context.viewer, input.enabled)
+        )
+        if user is None:
+            return AgentDigestSetPayload(errors=errors)
+        return AgentDigestSetPayload(user=UserType.from_model(user), errors=[])
