@@ -56,9 +56,13 @@ class Settings(BaseSettings):
     graphiql: bool = False
 
     # Rate limits: attempts per window, per client address (login, registration) or per
-    # account (complaint creation). In-process counters; see README.
+    # account (sign-in, complaint creation). Counted in this store, shared by the processes:
+    # default the broadcast URL when it is Redis, else process memory (docs/operations.md).
+    rate_limit_storage_url: str | None = None
     rate_limit_window_seconds: int = 600
     rate_limit_login: int = 10
+    # Sign-in attempts per account, from any address (a distributed guess at one password).
+    rate_limit_login_account: int = 20
     rate_limit_register: int = 5
     rate_limit_complaint_create: int = 10
 

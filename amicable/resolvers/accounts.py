@@ -45,7 +45,7 @@ async def register(
 ) -> IssuedToken:
     """A consumer signs up; the answer carries a first bearer token."""
     settings = services.settings
-    services.rate_limiter.check(
+    await services.rate_limiter.check(
         "register",
         client_key,
         limit=settings.rate_limit_register,
@@ -81,13 +81,22 @@ async def create_token(
     services: Services, *, email: str, password: str, client_key: str
 ) -> IssuedToken:
     settings = services.settings
-    services.rate_limiter.check(
+    await services.rate_limiter.check(
         "login",
         client_key,
         limit=settings.rate_limit_login,
         window_seconds=settings.rate_limit_window_seconds,
     )
-    user = await User.get_or_none(email=normalise_email(email))
+    email = normalise_email(email)
+    # And per account, whatever the address: guesses spread over many addresses still
+    # meet one counter.
+    await services.rate_limiter.check(
+        "login_account",
+        email,
+        limit=settings.rate_limit_login_account,
+        window_seconds=settings.rate_limit_window_seconds,
+    )
+    user = await User.get_or_none(email=email)
     # Verify even when the account is missing, so timing tells nothing.
     ok = await security.verify_password(user.password_hash if user else None, password)
     if user is None or not ok:

@@ -68,7 +68,7 @@ async def receive(
             await classify_mail(services, received)
             await take_correction_request(services, received)
             found = await find_route(services, received)
-            check_rate(services, received)
+            await check_rate(services, received)
             held = await post(services, received, found)
         except e.InboundRejected:
             raise
@@ -198,7 +198,7 @@ async def take_correction_request(services: Services, received: Received) -> Non
     correction request on the queue; from anyone else it is refused."""
     if not route.to_moderators(services.settings, received.message, received.envelope_recipients):
         return
-    check_rate(services, received)
+    await check_rate(services, received)
     address = await route.company_for_sender(received.sender)
     if address is None:
         raise e.UnknownCompany(received.sender)
@@ -225,10 +225,10 @@ async def find_route(services: Services, received: Received) -> route.Route:
     return found
 
 
-def check_rate(services: Services, received: Received) -> None:
+async def check_rate(services: Services, received: Received) -> None:
     settings = services.settings
     try:
-        services.rate_limiter.check(
+        await services.rate_limiter.check(
             "inbound_mail",
             received.sender,
             limit=settings.rate_limit_inbound_mail,
