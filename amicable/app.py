@@ -140,6 +140,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
             await close_db()
 
     async def healthz(request: Request) -> JSONResponse:

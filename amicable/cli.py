@@ -144,6 +144,7 @@ def _worker(args: argparse.Namespace) -> int:
             await OutboxWorker(settings, transport_for(settings), on_gave_up=on_gave_up).run()
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_db(settings, run()))
@@ -168,6 +169,7 @@ def _smtpd(args: argparse.Namespace) -> int:
                 await server.serve_forever()
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_db(settings, run()))
@@ -189,6 +191,7 @@ def _inbound(args: argparse.Namespace) -> int:
             )
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
 
     try:
         return asyncio.run(_with_db(settings, run()))
@@ -219,6 +222,7 @@ def _import(args: argparse.Namespace) -> int:
             return 1
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
         sys.stdout.write(
             f"imported {report.companies} companies, {report.complaints} complaints, "
             f"{report.messages} messages, {report.closings} closings, "
@@ -241,6 +245,7 @@ def _scores_recompute(args: argparse.Namespace) -> int:
             return await recompute_all(services)
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
 
     count = asyncio.run(_with_db(settings, run()))
     sys.stdout.write(f"recomputed the scores of {count} companies\n")

@@ -40,9 +40,12 @@ class Settings(BaseSettings):
     broadcast_queue_size: int = Field(default=100, ge=1)
     websocket_keep_alive_seconds: float = Field(default=15.0, gt=0)
     websocket_compression: bool = False
-    # How stale a websocket's credential check may be: a token revoked (sign-out, erasure)
-    # stops its subscriptions at the next event after this many seconds.
-    websocket_recheck_seconds: float = Field(default=30.0, ge=0)
+    # How stale a websocket's credential check may be: a socket whose token was revoked
+    # (sign-out, password change, erasure) or expired is closed with 4401 within about
+    # this many seconds, and delivers no event after it.
+    websocket_recheck_seconds: float = Field(default=5.0, ge=0)
+    # On SIGTERM: how long open requests and websockets get before they are cut.
+    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
 
     # API protection
     max_query_depth: int = 12

@@ -24,6 +24,7 @@ import time
 from limits import RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import ConnectionPool
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
 
@@ -43,26 +44,33 @@ def storage_url(explicit: str | None, broadcast_url: str) -> str:
     return "memory://"
 
 
-def _storage_for(url: str) -> Storage:
+def _storage_for(url: str) -> tuple[Storage, ConnectionPool | None]:
     if url.startswith(("redis://", "rediss://")):
-        return RedisStorage(
-            "async+" + url,
-            implementation="redispy",
-            key_prefix="amicable-rl",
+        # Our own pool, so that shutting down closes its connections.
+        pool = ConnectionPool.from_url(
+            url,
             socket_connect_timeout=STORE_TIMEOUT_SECONDS,
             socket_timeout=STORE_TIMEOUT_SECONDS,
         )
+        storage = RedisStorage(
+            "async+" + url,
+            implementation="redispy",
+            key_prefix="amicable-rl",
+            connection_pool=pool,  # type: ignore[arg-type]
+        )
+        return storage, pool
     if url.startswith("memory://"):
-        return MemoryStorage()
+        return MemoryStorage(), None
     raise ValueError(f"unsupported rate limit storage: {url.split(':', 1)[0]}")
 
 
 class RateLimiter:
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
-        self._shared = MovingWindowRateLimiter(_storage_for(url))
         self.is_shared = not url.startswith("memory://")
         self._local = MovingWindowRateLimiter(MemoryStorage())
+        storage, self._pool = _storage_for(url)
+        self._shared = MovingWindowRateLimiter(storage) if self.is_shared else self._local
         self._warned_at = float("-inf")
 
     async def check(self, action: str, key: str, *, limit: int, window_seconds: int) -> None:
@@ -98,3 +106,8 @@ class RateLimiter:
         await self._local.storage.reset()
         if self.is_shared:
             await self._shared.storage.reset()
+
+    async def aclose(self) -> None:
+        """Close the shared store's connections (at shutdown)."""
+        if self._pool is not None:
+            await self._pool.disconnect()

@@ -115,6 +115,15 @@ async def revoke_token(services: Services, viewer: Viewer) -> None:
     )
 
 
+async def revoke_all_tokens(services: Services, user_id: uuid.UUID) -> int:
+    """Revoke every live bearer token of an account (password change, erasure, an operator
+    locking an account); open websockets on them close at their next credential check.
+    Runs in the caller's transaction when there is one. Returns how many were revoked."""
+    return await AccessToken.filter(user_id=user_id, revoked_at__isnull=True).update(
+        revoked_at=services.now()
+    )
+
+
 async def create_user(
     *,
     email: str,

@@ -16,7 +16,6 @@ from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import Forbidden
 from amicable.models import (
-    AccessToken,
     Company,
     Complaint,
     ContentReport,
@@ -30,7 +29,7 @@ from amicable.models import (
 from amicable.models.enums import AuthorKind
 from amicable.models.mail import OutboxStatus
 from amicable.policy import ERASED_NAME, Viewer, can_erase_own_account, can_export_own_data
-from amicable.resolvers import audit
+from amicable.resolvers import accounts, audit
 from amicable.services import Services
 
 REMOVED = "[removed at the author's request]"
@@ -150,7 +149,7 @@ async def erase(services: Services, viewer: Viewer) -> None:
         user.is_member = False
         user.erased_at = now
         await user.save()
-        await AccessToken.filter(user_id=user.id, revoked_at__isnull=True).update(revoked_at=now)
+        await accounts.revoke_all_tokens(services, user.id)
         complaint_ids = [c.id for c in await Complaint.filter(consumer_id=user.id).only("id")]
         # Status, company, timestamps and outcome stay: they are the company's record.
         await Complaint.filter(id__in=complaint_ids).update(

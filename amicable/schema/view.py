@@ -17,6 +17,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -27,7 +28,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
-from amicable.schema import build_schema
+from amicable.schema import build_schema, ws_credentials
 from amicable.schema.context import Context
 from amicable.schema.loaders import Loaders
 from amicable.services import Services
@@ -61,6 +62,7 @@ class WebSocketContext(Context):
     `connection_init` payload in `connection_params` before calling `on_ws_connect`."""
 
     connection_params: dict[str, Any] | None = None
+    websocket: WebSocket | None = None
 
 
 _UNAUTHENTICATED: dict[str, object] = {
@@ -154,10 +156,25 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
         client = request.client.host if request.client else "unknown"
-        context_class = WebSocketContext if isinstance(request, WebSocket) else Context
-        return context_class(
-            services=self.services, viewer=viewer, auth_failed=failed, client_key=client
-        )
+        if isinstance(request, WebSocket):
+            return WebSocketContext(
+                services=self.services,
+                viewer=viewer,
+                auth_failed=failed,
+                client_key=client,
+                websocket=request,
+            )
+        return Context(services=self.services, viewer=viewer, auth_failed=failed, client_key=client)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            await super().__call__(scope, receive, send)
+            return
+        websocket = WebSocket(scope, receive=receive, send=send)
+        try:
+            await self.run(websocket)
+        finally:
+            await ws_credentials.stop_and_wait(websocket)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Authenticate the connection from its `connection_init` payload; a credential in
@@ -176,4 +193,7 @@ class GraphQLView(GraphQL[Context, None]):
             context.credential_checked_at = time.monotonic()
         elif context.auth_failed:
             raise ConnectionRejectionError(_UNAUTHENTICATED)
+        websocket = getattr(context, "websocket", None)
+        if websocket is not None:
+            ws_credentials.watch(self.services, websocket, context.viewer)
         return UNSET
