@@ -118,6 +118,9 @@ def _serve(args: argparse.Namespace) -> int:
         # the cost of an idle subscription doubles for little gain on small JSON events.
         ws_per_message_deflate=settings.websocket_compression,
         proxy_headers=True,
+        # SIGTERM: stop accepting, close websockets (1012, "service restart": reconnect),
+        # let open requests finish for this long, then cut them and run the shutdown.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     return 0
 

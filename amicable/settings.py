@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     # this many seconds, and delivers no event after it.
     websocket_recheck_seconds: float = Field(default=5.0, ge=0)
     # On SIGTERM: how long open requests and websockets get before they are cut.
-    shutdown_grace_seconds: float = Field(default=10.0, ge=0)
+    shutdown_grace_seconds: int = Field(default=10, ge=1)
 
     # API protection
     max_query_depth: int = 12
