@@ -216,6 +216,8 @@ async def mailer(port: int, people: list[dict[str, Any]], count: int, tally: Tal
                 timeout=30,
             )
             tally.mails_accepted += 1
+            # A posted company reply is an event for the complaint's subscribers too.
+            tally.posted[person["id"]] = tally.posted.get(person["id"], 0) + 1
         except Exception:
             tally.mail_errors += 1
         sent += 1
