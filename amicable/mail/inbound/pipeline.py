@@ -159,7 +159,10 @@ def parse(
         message = BytesParser(_class=_ReadOnlyMessage, policy=policy.default).parsebytes(raw)
         assert isinstance(message, EmailMessage)
         sender = addresses.sender_address(str(message.get("From", "")))
-        message.get_body()  # walks the MIME tree: a broken one fails here, not later
+        # Walk the MIME tree the ways the later steps do: a broken one (an empty nested
+        # multipart breaks the standard library's walk) fails here as MALFORMED, not later.
+        for preference in (("related", "html", "plain"), ("plain",), ("html",)):
+            message.get_body(preferencelist=preference)
     except Exception as error:
         raise e.MalformedMessage(f"unreadable: {type(error).__name__}") from error
     if not sender or "@" not in sender:
