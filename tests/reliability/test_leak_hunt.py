@@ -182,7 +182,7 @@ class World(RuleBasedStateMachine):
         consumer = data.draw(st.sampled_from(self.consumers))
 
         async def go() -> uuid.UUID | None:
-            target = await Company.get_or_none(id=self.companies[company])
+            target = await Company.get_or_none(id=self.companies[company % len(self.companies)])
             if target is None:  # merged away
                 target = await Company.first()
             assert target is not None
