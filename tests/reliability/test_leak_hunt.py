@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -429,8 +428,3 @@ def test_no_viewer_ever_sees_what_the_policy_denies(database_template: str) -> N
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
-
-
-@pytest.fixture(autouse=True)
-def _no_running_loop() -> None:
-    """The machine runs its own event loop per world."""
