@@ -21,3 +21,15 @@ async def test_an_empty_nested_multipart_is_malformed_not_a_crash(services):
     assert verdict.outcome == "MALFORMED" and verdict.smtp_reply.startswith("5")
     stored = InboundMail.filter(rfc_message_id="<empty-nested-multipart@mailer.example>")
     assert await stored.exists()
+
+
+async def test_an_unknown_charset_is_read_as_utf8_not_retried_for_ever(services):
+    moderator = await make_user(services, Role.MODERATOR)
+    company = await make_company(moderator.viewer, email="klachten@telenova.be")
+    await make_user(services, Role.AGENT, company=company, email="sofie@telenova.be")
+    complaint = await make_complaint(services, await make_user(services), company)
+    raw = await fill("unknown_charset.eml", complaint)
+    verdict = await receive(services, raw, door=InboundDoor.HTTP)
+    # Was a 451 (LookupError: unknown encoding) that the sender would retry for ever.
+    assert verdict.outcome != "TEMPORARY_FAILURE", verdict
+    assert verdict.accepted

@@ -9,7 +9,7 @@ separator of RFC 3676 section 4.3), and a last pass drops trailing `>`-quoted li
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from html.parser import HTMLParser
 
 from mailparser_reply import EmailReplyParser
@@ -53,11 +53,21 @@ def body_text(message: EmailMessage) -> str:
     """The text part if there is one, else the HTML part converted to text."""
     part = message.get_body(preferencelist=("plain",))
     if part is not None:
-        return _normalise(part.get_content())
+        return _normalise(_content(part))
     part = message.get_body(preferencelist=("html",))
     if part is not None:
-        return _normalise(html_to_text(part.get_content()))
+        return _normalise(html_to_text(_content(part)))
     return ""
+
+
+def _content(part: MIMEPart) -> str:
+    """The part's text; a charset Python does not know is read as UTF-8 with replacement
+    characters, not a crash that would have the sender retry for ever."""
+    try:
+        return str(part.get_content())
+    except (LookupError, UnicodeError):
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
 
 
 def new_text(text: str) -> str:
