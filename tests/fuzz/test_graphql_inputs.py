@@ -5,6 +5,7 @@ logged at ERROR by the schema's error masking)."""
 from __future__ import annotations
 
 import logging
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -79,6 +80,7 @@ async def consumer(services, gql) -> GraphQLClient:
 
 @settings(
     max_examples=80,
+    derandomize=os.environ.get("AMICABLE_FUZZ_RANDOM") != "1",
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -6,6 +6,7 @@ never a crash dressed up as "try again later", and its raw bytes are always stor
 from __future__ import annotations
 
 import base64
+import os
 import quopri
 
 import pytest
@@ -137,6 +138,7 @@ async def reply_address(services) -> str:
 
 @settings(
     max_examples=60,
+    derandomize=os.environ.get("AMICABLE_FUZZ_RANDOM") != "1",
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
