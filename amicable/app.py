@@ -162,6 +162,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
             await close_db()
             metrics.process_exiting()
 

@@ -195,7 +195,8 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=False,
         log_config=logs.uvicorn_log_config(),
         log_level=logs.uvicorn_log_level(settings.log_level),
-        # Without it uvicorn waits for ever on a request whose body never finishes arriving.
+        # SIGTERM: stop accepting, close websockets (1012, "service restart": reconnect),
+        # let open requests finish for this long, then cut them and run the shutdown.
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     return 0
@@ -228,6 +229,7 @@ def _worker(args: argparse.Namespace) -> int:
             )
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_db(settings, run()))
@@ -256,6 +258,7 @@ def _smtpd(args: argparse.Namespace) -> int:
                 await server.serve_forever()
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_db(settings, run()))
@@ -294,6 +297,7 @@ def _import(args: argparse.Namespace) -> int:
             return 1
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
         sys.stdout.write(
             f"imported {report.companies} companies, {report.complaints} complaints, "
             f"{report.messages} messages, {report.closings} closings, "
@@ -316,6 +320,7 @@ def _scores_recompute(args: argparse.Namespace) -> int:
             return await recompute_all(services)
         finally:
             await services.events.disconnect()
+            await services.rate_limiter.aclose()
 
     count = asyncio.run(_with_db(settings, run()))
     sys.stdout.write(f"recomputed the scores of {count} companies\n")

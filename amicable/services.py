@@ -12,7 +12,7 @@ from datetime import datetime
 
 from amicable.infra.attachment_store import AttachmentStore, FolderStore
 from amicable.infra.clock import utc_now
-from amicable.infra.ratelimit import RateLimiter
+from amicable.infra.ratelimit import RateLimiter, storage_url
 from amicable.models import InboundMail
 from amicable.screening import Lexicon
 from amicable.settings import Settings
@@ -24,7 +24,8 @@ class Services:
     settings: Settings
     events: EventBus
     clock: Callable[[], datetime] = utc_now
-    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    # Shared by the processes when the settings name a shared store (infra/ratelimit.py).
+    rate_limiter: RateLimiter = field(default=None)  # type: ignore[assignment]
     # Takes a kept raw mail through the inbound pipeline again and returns its outcome (a
     # moderator's retry). The pipeline is a door above the operations, so whoever wires
     # the process (`create_app`) passes it in.
@@ -38,6 +39,10 @@ class Services:
     def __post_init__(self) -> None:
         if self.attachment_store is None:
             self.attachment_store = FolderStore(self.settings.data_dir)
+        if self.rate_limiter is None:
+            self.rate_limiter = RateLimiter(
+                storage_url(self.settings.rate_limit_storage_url, self.settings.broadcast_url)
+            )
         extra = [self.settings.lexicon_dir] if self.settings.lexicon_dir else []
         self.lexicon = Lexicon.load(*extra)
 

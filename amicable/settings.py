@@ -46,9 +46,12 @@ class Settings(BaseSettings):
     broadcast_queue_size: int = Field(default=100, ge=1)
     websocket_keep_alive_seconds: float = Field(default=15.0, gt=0)
     websocket_compression: bool = False
-    # How stale a websocket's credential check may be: a token revoked (sign-out, erasure)
-    # stops its subscriptions at the next event after this many seconds.
-    websocket_recheck_seconds: float = Field(default=30.0, ge=0)
+    # How stale a websocket's credential check may be: a socket whose token was revoked
+    # (sign-out, password change, erasure) or expired is closed with 4401 within about
+    # this many seconds, and delivers no event after it.
+    websocket_recheck_seconds: float = Field(default=5.0, ge=0)
+    # On SIGTERM: how long open requests and websockets get before they are cut.
+    shutdown_grace_seconds: int = Field(default=10, ge=1)
 
     # API protection
     max_query_depth: int = 12
@@ -60,9 +63,6 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(default=25_000, ge=1)
     # Wall-clock budget of one HTTP request's execution; refused with TIMEOUT past it.
     request_timeout_seconds: float = Field(default=30.0, gt=0)
-    # On SIGTERM, how long requests and websockets in flight may take to finish before the
-    # server closes them and exits.
-    shutdown_grace_seconds: int = Field(default=10, ge=0)
     page_size_default: int = 20
     page_size_max: int = 100
     # Partners' dashboards page through rankings and lists in bulk.
@@ -72,9 +72,13 @@ class Settings(BaseSettings):
     graphiql: Literal["auto", "on", "off"] = "auto"
 
     # Rate limits: attempts per window, per client address (login, registration) or per
-    # account (complaint creation). In-process counters; see README.
+    # account (sign-in, complaint creation). Counted in this store, shared by the processes:
+    # default the broadcast URL when it is Redis, else process memory (docs/operations.md).
+    rate_limit_storage_url: str | None = None
     rate_limit_window_seconds: int = 600
     rate_limit_login: int = 10
+    # Sign-in attempts per account, from any address (a distributed guess at one password).
+    rate_limit_login_account: int = 20
     rate_limit_register: int = 5
     rate_limit_complaint_create: int = 10
 

@@ -47,7 +47,7 @@ async def register(
 ) -> IssuedToken:
     """A consumer signs up; the answer carries a first bearer token."""
     settings = services.settings
-    services.rate_limiter.check(
+    await services.rate_limiter.check(
         "register",
         client_key,
         limit=settings.rate_limit_register,
@@ -84,13 +84,22 @@ async def create_token(
     services: Services, *, email: str, password: str, client_key: str
 ) -> IssuedToken:
     settings = services.settings
-    services.rate_limiter.check(
+    await services.rate_limiter.check(
         "login",
         client_key,
         limit=settings.rate_limit_login,
         window_seconds=settings.rate_limit_window_seconds,
     )
-    user = await User.get_or_none(email=normalise_email(email))
+    email = normalise_email(email)
+    # And per account, whatever the address: guesses spread over many addresses still
+    # meet one counter.
+    await services.rate_limiter.check(
+        "login_account",
+        email,
+        limit=settings.rate_limit_login_account,
+        window_seconds=settings.rate_limit_window_seconds,
+    )
+    user = await User.get_or_none(email=email)
     # Verify even when the account is missing, so timing tells nothing.
     ok = await security.verify_password(user.password_hash if user else None, password)
     # A suspended agent's password still verifies; the answer is the same as a wrong one.
@@ -108,6 +117,19 @@ async def revoke_token(services: Services, viewer: Viewer) -> None:
     await AccessToken.filter(id=viewer.token_id, revoked_at__isnull=True).update(
         revoked_at=services.now()
     )
+
+
+async def revoke_all_tokens(
+    services: Services, user_id: uuid.UUID, *, keep_token_id: uuid.UUID | None = None
+) -> int:
+    """Revoke every live bearer token of an account (password change or reset, signing out
+    everywhere, erasure, an agent suspended or removed), but `keep_token_id`; open
+    websockets on them close at their next credential check. Runs in the caller's
+    transaction when there is one. Returns how many were revoked."""
+    queryset = AccessToken.filter(user_id=user_id, revoked_at__isnull=True)
+    if keep_token_id is not None:
+        queryset = queryset.exclude(id=keep_token_id)
+    return await queryset.update(revoked_at=services.now())
 
 
 async def create_user(

@@ -7,10 +7,10 @@ import uuid
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import Forbidden, not_found
-from amicable.models import AccessToken, User
+from amicable.models import User
 from amicable.models.enums import Role
 from amicable.policy import Viewer, can_manage_agents
-from amicable.resolvers import audit
+from amicable.resolvers import accounts, audit
 from amicable.services import Services
 
 
@@ -65,6 +65,4 @@ async def _agent_for_update(user_id: uuid.UUID) -> User:
 
 
 async def _revoke(services: Services, user: User) -> None:
-    await AccessToken.filter(user_id=user.id, revoked_at__isnull=True).update(
-        revoked_at=services.now()
-    )
+    await accounts.revoke_all_tokens(services, user.id)

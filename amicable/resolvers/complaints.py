@@ -93,7 +93,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     if not can_file_complaint(viewer) or viewer.user_id is None:
         raise Forbidden()
     settings = services.settings
-    services.rate_limiter.check(
+    await services.rate_limiter.check(
         "complaint_create",
         str(viewer.user_id),
         limit=settings.rate_limit_complaint_create,

@@ -21,11 +21,11 @@ from amicable.infra.errors import (
     UserError,
 )
 from amicable.infra.validation import check_email, normalise_email
-from amicable.models import AccessToken, User
+from amicable.models import User
 from amicable.models.account_tokens import TokenPurpose
 from amicable.models.enums import Language
 from amicable.policy import Viewer, can_manage_own_account
-from amicable.resolvers import account_mail, audit, mail_tokens, verification
+from amicable.resolvers import account_mail, accounts, audit, mail_tokens, verification
 from amicable.resolvers.accounts import check_full_name, check_password
 from amicable.resolvers.publish import committed
 from amicable.services import Services
@@ -36,7 +36,7 @@ async def request_password_reset(services: Services, email: str, *, client_key: 
     address = normalise_email(email)
     if check_email("email", address):
         raise OperationFailed(*check_email("email", address))
-    mail_tokens.throttle(services, "password_reset", address, client_key)
+    await mail_tokens.throttle(services, "password_reset", address, client_key)
     user = await User.get_or_none(email=address, erased_at__isnull=True)
     if user is None:
         # The same work as for a real account (a token and its digest), nothing stored.
@@ -92,7 +92,7 @@ async def change_password(
     errors = check_password(new_password, "newPassword")
     if errors:
         raise OperationFailed(*errors)
-    _throttle_password_checks(services, user)
+    await _throttle_password_checks(services, user)
     if not await security.verify_password(user.password_hash, current_password):
         raise OperationFailed(
             UserError(
@@ -117,7 +117,7 @@ async def request_email_change(
     errors = check_email("newEmail", address)
     if errors:
         raise OperationFailed(*errors)
-    _throttle_password_checks(services, user)
+    await _throttle_password_checks(services, user)
     if not await security.verify_password(user.password_hash, password):
         raise OperationFailed(
             UserError(ErrorCode.INVALID_CREDENTIALS, "The password is incorrect.", "password")
@@ -126,7 +126,7 @@ async def request_email_change(
         raise OperationFailed(
             UserError(ErrorCode.INVALID, "This is already your address.", "newEmail")
         )
-    mail_tokens.throttle(services, "email_change", str(user.id), address)
+    await mail_tokens.throttle(services, "email_change", str(user.id), address)
     hours = services.settings.email_change_link_hours
     async with in_transaction():
         secret = await mail_tokens.issue(
@@ -191,7 +191,7 @@ async def update_profile(
     return user
 
 
-async def revoke_all_tokens(services: Services, viewer: Viewer) -> int:
+async def sign_out_everywhere(services: Services, viewer: Viewer) -> int:
     """Sign out everywhere, this session included; returns how many sessions ended."""
     user = await _own_account(viewer)
     async with in_transaction():
@@ -201,10 +201,8 @@ async def revoke_all_tokens(services: Services, viewer: Viewer) -> int:
 
 
 async def _revoke_tokens(services: Services, user: User, *, keep: Viewer | None) -> int:
-    queryset = AccessToken.filter(user_id=user.id, revoked_at__isnull=True)
-    if keep is not None and keep.token_id is not None:
-        queryset = queryset.exclude(id=keep.token_id)
-    return await queryset.update(revoked_at=services.now())
+    keep_token_id = keep.token_id if keep is not None else None
+    return await accounts.revoke_all_tokens(services, user.id, keep_token_id=keep_token_id)
 
 
 async def _own_account(viewer: Viewer) -> User:
@@ -218,9 +216,9 @@ async def _own_account(viewer: Viewer) -> User:
     return user
 
 
-def _throttle_password_checks(services: Services, user: User) -> None:
+async def _throttle_password_checks(services: Services, user: User) -> None:
     settings = services.settings
-    services.rate_limiter.check(
+    await services.rate_limiter.check(
         "password_check",
         str(user.id),
         limit=settings.rate_limit_login,

@@ -16,7 +16,6 @@ from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import Forbidden
 from amicable.models import (
-    AccessToken,
     AccountToken,
     Company,
     CompanyClaim,
@@ -32,8 +31,8 @@ from amicable.models import (
 from amicable.models.enums import AuthorKind
 from amicable.models.mail import OutboxStatus
 from amicable.policy import ERASED_NAME, Viewer, can_erase_own_account, can_export_own_data
+from amicable.resolvers import accounts, audit
 from amicable.resolvers import attachments as attachment_ops
-from amicable.resolvers import audit
 from amicable.services import Services
 
 REMOVED = "[removed at the author's request]"
@@ -160,7 +159,7 @@ async def erase(services: Services, viewer: Viewer) -> None:
         user.member_number, user.member_until = "", None
         user.erased_at = now
         await user.save()
-        await AccessToken.filter(user_id=user.id, revoked_at__isnull=True).update(revoked_at=now)
+        await accounts.revoke_all_tokens(services, user.id)
         # Mailed links and claims name the old address.
         await AccountToken.filter(user_id=user.id).delete()
         await CompanyClaim.filter(user_id=user.id).delete()

@@ -78,11 +78,11 @@ def invalid() -> OperationFailed:
     return OperationFailed(_INVALID)
 
 
-def throttle(services: Services, action: str, *keys: str) -> None:
+async def throttle(services: Services, action: str, *keys: str) -> None:
     """Mails an account or an address may cause per window (each key counted apart)."""
     settings = services.settings
     for key in keys:
-        services.rate_limiter.check(
+        await services.rate_limiter.check(
             action,
             key,
             limit=settings.rate_limit_account_mail,

@@ -52,7 +52,7 @@ async def invite_agent(
         raise OperationFailed(
             UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
         )
-    mail_tokens.throttle(services, "agent_invite", address)
+    await mail_tokens.throttle(services, "agent_invite", address)
     days = services.settings.invite_link_days
     language = language or company.language
     async with in_transaction():
@@ -141,7 +141,7 @@ async def claim(services: Services, viewer: Viewer, company_id: uuid.UUID) -> Co
                 "email",
             )
         )
-    mail_tokens.throttle(services, "company_claim", str(user.id), user.email)
+    await mail_tokens.throttle(services, "company_claim", str(user.id), user.email)
     hours = services.settings.claim_link_hours
     async with in_transaction():
         await CompanyClaim.filter(

@@ -35,13 +35,22 @@ async def report(
     services: Services, viewer: Viewer, draft: ReportDraft, *, client_key: str
 ) -> ContentReport:
     settings = services.settings
-    # Per account when signed in, else per client address.
-    services.rate_limiter.check(
+    # Per client address, and per account when signed in (one account from many
+    # addresses still meets one counter).
+    await services.rate_limiter.check(
         "content_report",
-        str(viewer.user_id or viewer.api_key_id or client_key),
+        client_key,
         limit=settings.rate_limit_content_report,
         window_seconds=settings.rate_limit_window_seconds,
     )
+    account = viewer.user_id or viewer.api_key_id
+    if account is not None:
+        await services.rate_limiter.check(
+            "content_report_account",
+            str(account),
+            limit=settings.rate_limit_content_report,
+            window_seconds=settings.rate_limit_window_seconds,
+        )
     errors = [
         *check_text("reason", draft.reason, max_length=2000),
         *check_text("contact", draft.contact, max_length=254, required=False),

@@ -48,7 +48,7 @@ async def resend(services: Services, viewer: Viewer) -> User:
         raise OperationFailed(
             UserError(ErrorCode.INVALID_STATE, "This email address is already verified.")
         )
-    mail_tokens.throttle(services, "verification_mail", str(user.id), user.email)
+    await mail_tokens.throttle(services, "verification_mail", str(user.id), user.email)
     async with in_transaction():
         await send_verification(services, user)
     return user

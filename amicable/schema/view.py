@@ -39,7 +39,7 @@ from amicable import metrics
 from amicable.infra.outage import is_database_outage
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
-from amicable.schema import build_schema, http_edge
+from amicable.schema import build_schema, http_edge, ws_credentials
 from amicable.schema.context import Context
 from amicable.schema.explorer import explorer_enabled, explorer_page
 from amicable.schema.loaders import Loaders
@@ -93,6 +93,7 @@ class WebSocketContext(Context):
     `connection_init` payload in `connection_params` before calling `on_ws_connect`."""
 
     connection_params: dict[str, Any] | None = None
+    websocket: WebSocket | None = None
 
 
 _UNAUTHENTICATED: dict[str, object] = {
@@ -214,9 +215,12 @@ class GraphQLView(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
             metrics.WEBSOCKETS.inc()
+            websocket = WebSocket(scope, receive=receive, send=send)
             try:
-                await super().__call__(scope, receive, send)
+                await self.run(websocket)
             finally:
+                # The credential watcher (schema/ws_credentials.py) ends with its socket.
+                await ws_credentials.stop_and_wait(websocket)
                 metrics.WEBSOCKETS.dec()
             return
         if scope["type"] != "http":
@@ -301,8 +305,16 @@ class GraphQLView(GraphQL[Context, None]):
             # Answered SERVICE_UNAVAILABLE by the credential gate, as for anonymous viewers.
             viewer, failed, unavailable = Viewer.anonymous(), False, True
         client = request.client.host if request.client else "unknown"
-        context_class = WebSocketContext if isinstance(request, WebSocket) else Context
-        return context_class(
+        if isinstance(request, WebSocket):
+            return WebSocketContext(
+                services=self.services,
+                viewer=viewer,
+                auth_failed=failed,
+                client_key=client,
+                service_unavailable=unavailable,
+                websocket=request,
+            )
+        return Context(
             services=self.services,
             viewer=viewer,
             auth_failed=failed,
@@ -335,4 +347,7 @@ class GraphQLView(GraphQL[Context, None]):
             context.credential_checked_at = time.monotonic()
         elif context.auth_failed:
             raise ConnectionRejectionError(_UNAUTHENTICATED)
+        websocket = getattr(context, "websocket", None)
+        if websocket is not None:
+            ws_credentials.watch(self.services, websocket, context.viewer)
         return UNSET

@@ -71,7 +71,7 @@ async def receive(
             await classify_mail(services, received)
             await take_correction_request(services, received)
             found = await find_route(services, received)
-            check_rate(services, received)
+            await check_rate(services, received)
             held = await post(services, received, found)
         except e.InboundRejected:
             raise
@@ -186,7 +186,10 @@ def parse(
     message = BytesParser(_class=_ReadOnlyMessage, policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     sender = safe_text(addresses.sender_address(str(message.get("From", ""))))
-    message.get_body()  # walks the MIME tree: a broken one fails here, not later
+    # Walk the MIME tree the ways the later steps do: a broken one (an empty nested
+    # multipart breaks the standard library's walk) fails here, not half-way through.
+    for preference in (("related", "html", "plain"), ("plain",), ("html",)):
+        message.get_body(preferencelist=preference)
     if not sender or "@" not in sender:
         raise e.MalformedMessage("no sender address in From")
     return Received(record, message, sender, envelope_sender, envelope_recipients)
@@ -228,7 +231,7 @@ async def take_correction_request(services: Services, received: Received) -> Non
     correction request on the queue; from anyone else it is refused."""
     if not route.to_moderators(services.settings, received.message, received.envelope_recipients):
         return
-    check_rate(services, received)
+    await check_rate(services, received)
     address = await route.company_for_sender(received.sender)
     if address is None:
         raise e.UnknownCompany(received.sender)
@@ -255,10 +258,10 @@ async def find_route(services: Services, received: Received) -> route.Route:
     return found
 
 
-def check_rate(services: Services, received: Received) -> None:
+async def check_rate(services: Services, received: Received) -> None:
     settings = services.settings
     try:
-        services.rate_limiter.check(
+        await services.rate_limiter.check(
             "inbound_mail",
             received.sender,
             limit=settings.rate_limit_inbound_mail,

@@ -186,6 +186,6 @@ class AccountLifecycleMutations:
     )
     async def token_revoke_all(self, info: Info) -> TokenRevokeAllPayload:
         count, errors = await attempt(
-            credentials.revoke_all_tokens(info.context.services, info.context.viewer)
+            credentials.sign_out_everywhere(info.context.services, info.context.viewer)
         )
         return TokenRevokeAllPayload(revoked_count=count or 0, errors=errors)

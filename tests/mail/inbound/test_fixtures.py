@@ -185,6 +185,6 @@ async def test_inbound_mail_is_rate_limited_per_sender(services, settings, compl
     assert (first.outcome, second.outcome) == ("POSTED", "RATE_LIMITED")
     assert second.exit_code == 75 and second.smtp_reply.startswith("451")
     settings.rate_limit_inbound_mail = 60
-    services.rate_limiter._hits.clear()
+    await services.rate_limiter.reset()
     third = await _deliver(services, raw)  # the retry is not taken for a duplicate
     assert third.outcome == "POSTED"
