@@ -63,6 +63,7 @@ BAD_BODIES = [
     (b'{"query": "{ __typename }"}', "application/xml"),
     (b'{"query": "{ __typename }"}', ""),
     (b"--b\r\n\r\n--b--", "multipart/form-data; boundary=b"),
+    (b"--b\r\n\r\n--b--", "multipart/form-data"),
 ]
 
 

@@ -18,34 +18,41 @@ from amicable.infra import attachment_links
 from amicable.models import Attachment, Complaint, Message
 from amicable.models.enums import AuthorKind, Channel, ModerationState, Role
 from amicable.models.enums import Visibility as V
-from amicable.resolvers import accounts, data_rights
+from amicable.resolvers import accounts, data_rights, magic_links
 from amicable.resolvers.attachments import holder_of
+from tests.accounts.mailed import complaint_link
 from tests.conftest import GraphQLClient
 from tests.factories import gid, make_company, make_complaint, make_user
-from tests.test_policy_matrix import ROLES
+from tests.test_policy_matrix import ROLES, _onboarded_agents
 
 EVERYONE = set(ROLES)
-PRIVATE_READERS = {"owner", "agent", "moderator"}
+# Agents who came by invitation or by claim see exactly what an agent made otherwise sees.
+AGENTS = {"agent", "invited_agent", "claimed_agent"}
+PRIVATE_READERS = {"owner", "moderator"} | AGENTS
+# The reply link in the "public" complaint's mail sees that complaint as its company does,
+# and no other complaint at all (not even the other public one).
+LINK = {"link"}
 
 # Each file: where it hangs, and who may list it and who may download it.
 LISTED: dict[str, set[str]] = {
     "public_file_on_public": EVERYONE,
-    "private_file_on_public": PRIVATE_READERS,
-    "public_file_on_private": {"owner", "agent", "moderator"},
+    "private_file_on_public": PRIVATE_READERS | LINK,
+    "public_file_on_private": {"owner", "moderator"} | AGENTS,
     "private_file_on_private": PRIVATE_READERS,
-    "public_file_on_escalated": {"owner", "agent", "moderator", "lawyer"},
+    "public_file_on_escalated": {"owner", "moderator", "lawyer"} | AGENTS,
     "private_file_on_escalated": PRIVATE_READERS | {"lawyer"},
     # On the owner's message waiting for moderation, and on one a moderator rejected.
     "public_file_on_held_message": {"owner", "moderator"},
     "private_file_on_held_message": {"owner", "moderator"},
     "public_file_on_rejected_message": {"owner", "moderator"},
     # A company's mailed file: private by default.
-    "mailed_file": PRIVATE_READERS,
+    "mailed_file": PRIVATE_READERS | LINK,
     # Mailed but refused (too big, type): listed with the reason, never downloadable.
-    "mailed_refused_file": PRIVATE_READERS,
-    # The erased consumer's files: the private one's bytes are gone.
-    "erased_public_file": EVERYONE,
-    "erased_private_file": {"agent", "moderator"},
+    "mailed_refused_file": PRIVATE_READERS | LINK,
+    # The erased consumer's files: the private one's bytes are gone. Its complaint is not
+    # the link's, so the link sees neither.
+    "erased_public_file": EVERYONE - LINK,
+    "erased_private_file": {"moderator"} | AGENTS,
 }
 DOWNLOADABLE = {
     **LISTED,
@@ -140,9 +147,13 @@ async def world(services) -> World:
         "erased_private_file": await _file(services, of_erased, "invoice4", private=True),
     }
     await data_rights.erase(services, erased.viewer)
+    invited, claimed = await _onboarded_agents(services, moderator.viewer, company)
     files = {name: await Attachment.get(id=row.id) for name, row in files.items()}
     complaint_of = {name: gid("Complaint", row.complaint_id) for name, row in files.items()}
     tokens: dict[str, str | None] = {
+        "invited_agent": invited,
+        "claimed_agent": claimed,
+        "link": await complaint_link(public.id),
         "anonymous": None,
         "owner": owner.token,
         "other_consumer": other.token,
@@ -203,5 +214,24 @@ async def test_attachment_listing_url_and_download(role, name, world, gql, servi
     url = attachment_links.link(
         "", services.settings.resolved_secret_key(), row.id, expires, holder
     )
+    response = await gql.http.get(url)
+    assert (response.status_code, response.text) == (404, "Not found.")
+
+
+async def test_a_reply_links_download_stops_when_the_link_is_withdrawn(world, gql, services):
+    """The download link names the reply link it was made for: withdrawing that reply link
+    closes its downloads too, with the same 404 as a missing file."""
+    link = world.tokens["link"]
+    assert link is not None
+    row = world.files["private_file_on_public"]
+    listed = await _listed(
+        GraphQLClient(gql.http, link), world.complaint_of["private_file_on_public"]
+    )
+    url = listed[row.filename]["url"].removeprefix("http://testserver")
+    assert "by=l%3A" in url and link not in url
+    assert (await gql.http.get(url)).status_code == 200
+    moderator = await accounts.authenticate(services, world.tokens["moderator"] or "")
+    assert moderator is not None
+    await magic_links.revoke(services, moderator, row.complaint_id, link)
     response = await gql.http.get(url)
     assert (response.status_code, response.text) == (404, "Not found.")

@@ -30,7 +30,7 @@ from amicable.policy import (
     can_moderate,
     can_see_attachment,
 )
-from amicable.resolvers import audit
+from amicable.resolvers import audit, magic_links
 from amicable.services import Services
 
 
@@ -133,11 +133,16 @@ def visible(
 
 
 def holder_of(viewer: Viewer) -> str:
-    """Who a link is made for: the access token or partner key, or nobody."""
+    """Who a link is made for: the access token or partner key, the reply link (by what
+    identifies it, never the link itself, which must not travel in download URLs), or
+    nobody."""
     if viewer.token_id is not None:
         return f"t:{viewer.token_id}"
     if viewer.api_key_id is not None:
         return f"k:{viewer.api_key_id}"
+    if viewer.link_complaint_id is not None and viewer.link_issued_at is not None:
+        issued = int(viewer.link_issued_at.timestamp())
+        return f"l:{viewer.link_complaint_id}:{viewer.link_id}:{issued}"
     return ""
 
 
@@ -203,6 +208,8 @@ async def _viewer_of(services: Services, holder: str) -> Viewer | None:
     kind, _, raw = holder.partition(":")
     if not holder:
         return Viewer.anonymous()
+    if kind == "l":
+        return await magic_links.for_download(services, raw)
     try:
         holder_id = uuid.UUID(raw)
     except ValueError:

@@ -8,7 +8,7 @@ guess cannot tell a link that once worked from one that never did.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -39,6 +39,28 @@ async def still_valid(services: Services, viewer: Viewer) -> bool:
     if complaint_id is None or link_id is None or viewer.link_issued_at is None:
         return False
     return not await _revoked(complaint_id, link_id, viewer.link_issued_at)
+
+
+async def for_download(services: Services, identity: str) -> Viewer | None:
+    """The reply link a signed download link was made for (`complaint:link id:issued`,
+    authenticated by the download link's own signature), as long as it still works: not
+    expired, not withdrawn since."""
+    complaint_raw, _, rest = identity.partition(":")
+    link_id, _, issued_raw = rest.partition(":")
+    try:
+        complaint_id = uuid.UUID(complaint_raw)
+        issued_at = datetime.fromtimestamp(int(issued_raw), UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    if not link_id or issued_at + timedelta(days=services.settings.reply_link_days) <= (
+        services.now()
+    ):
+        return None
+    complaint = await Complaint.get_or_none(id=complaint_id).only("id", "company_id")
+    if complaint is None or await _revoked(complaint.id, link_id, issued_at):
+        return None
+    # The address the mail went to is not needed to read the thread.
+    return Viewer.for_link(complaint.id, complaint.company_id, "", link_id, issued_at)
 
 
 async def _revoked(complaint_id: uuid.UUID, link_id: str, issued_at: datetime) -> bool:

@@ -17,6 +17,8 @@ import json
 
 from cross_web import HTTPException
 from graphql import GraphQLError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.responses import JSONResponse
 from strawberry.types import ExecutionResult
 
@@ -101,6 +103,18 @@ _HTTP_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 def bad_request(error: HTTPException) -> JSONResponse:
     code = _HTTP_CODES.get(error.status_code, f"HTTP_{error.status_code}")
     return error_response(error.status_code, error.reason, code)
+
+
+def broken_form(error: StarletteHTTPException | MultiPartException) -> JSONResponse:
+    """A multipart body Starlette's form parser refused: it raises its own HTTPException
+    (inside an app) or MultiPartException, which would otherwise leave as a plain-text
+    page; the same JSON answer as any other broken body."""
+    if isinstance(error, MultiPartException):
+        status, reason = 400, error.message
+    else:
+        status, reason = error.status_code, error.detail
+    code = _HTTP_CODES.get(status, f"HTTP_{status}")
+    return error_response(status, f"The multipart body is malformed: {reason}", code)
 
 
 def _code(error: GraphQLError) -> str | None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -254,6 +256,8 @@ class GraphQLView(GraphQL[Context, None]):
                 response = await self.run(request)
             except HTTPException as error:
                 response = http_edge.bad_request(error)
+            except (StarletteHTTPException, MultiPartException) as error:
+                response = http_edge.broken_form(error)
         finally:
             if multipart:
                 # Strawberry 0.341 never closes the parsed form: its uploaded files
