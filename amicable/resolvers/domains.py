@@ -14,44 +14,10 @@ import uuid
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.mail.outbound.addresses import PUBLIC_MAIL_DOMAINS
 from amicable.models import Company, CompanyAddress, CompanyDomain
 from amicable.policy import Viewer, can_manage_agents
 from amicable.resolvers import audit
-
-# Public mail providers (the same list the inbound sender check uses, kept here so this
-# operation does not reach into the mail doors).
-FREEMAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "outlook.be",
-        "hotmail.com",
-        "hotmail.be",
-        "hotmail.fr",
-        "live.com",
-        "live.be",
-        "msn.com",
-        "yahoo.com",
-        "yahoo.fr",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.de",
-        "gmx.net",
-        "web.de",
-        "orange.fr",
-        "free.fr",
-        "telenet.be",
-        "skynet.be",
-        "proximus.be",
-        "scarlet.be",
-        "ziggo.nl",
-        "kpnmail.nl",
-    }
-)
 
 _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
@@ -67,7 +33,7 @@ async def registered(company: Company) -> list[str]:
     if not company.listed:
         return []
     emails = await CompanyAddress.filter(company_id=company.id).values_list("email", flat=True)
-    return sorted({domain_of(str(e)) for e in emails} - FREEMAIL_DOMAINS)
+    return sorted({domain_of(str(e)) for e in emails} - PUBLIC_MAIL_DOMAINS)
 
 
 async def replace(viewer: Viewer, company_id: uuid.UUID, domains: list[str]) -> list[str]:
@@ -82,7 +48,7 @@ async def replace(viewer: Viewer, company_id: uuid.UUID, domains: list[str]) -> 
     errors += [
         UserError(ErrorCode.NOT_ALLOWED, f"{d} is a public mail provider.", "domains")
         for d in cleaned
-        if d in FREEMAIL_DOMAINS
+        if d in PUBLIC_MAIL_DOMAINS
     ]
     if len(cleaned) > 50:
         errors.append(UserError(ErrorCode.TOO_LONG, "At most 50 domains.", "domains"))

@@ -22,39 +22,6 @@ from amicable.settings import Settings
 _SUBJECT_TAG = re.compile(r"\[([A-Z]{2}-[0-9A-Z]{4,12})\]", re.IGNORECASE)
 _RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 
-# Anyone can have an address at these domains, so sharing one proves nothing.
-PUBLIC_MAIL_DOMAINS = frozenset(
-    {
-        "gmail.com",
-        "googlemail.com",
-        "outlook.com",
-        "hotmail.com",
-        "hotmail.be",
-        "hotmail.fr",
-        "live.com",
-        "live.be",
-        "msn.com",
-        "yahoo.com",
-        "yahoo.fr",
-        "icloud.com",
-        "me.com",
-        "mac.com",
-        "proton.me",
-        "protonmail.com",
-        "gmx.de",
-        "gmx.net",
-        "web.de",
-        "orange.fr",
-        "free.fr",
-        "telenet.be",
-        "skynet.be",
-        "proximus.be",
-        "scarlet.be",
-        "ziggo.nl",
-        "kpnmail.nl",
-    }
-)
-
 
 @dataclass(frozen=True)
 class Route:
@@ -102,7 +69,7 @@ async def company_for_sender(sender: str) -> CompanyAddress | None:
     if exact is not None:
         return exact
     domain = addresses.domain_of(sender)
-    if not domain or domain in PUBLIC_MAIL_DOMAINS:
+    if not domain or domain in addresses.PUBLIC_MAIL_DOMAINS:
         return None
     return await CompanyAddress.filter(email__endswith=f"@{domain}").order_by("created_at").first()
 
@@ -150,7 +117,7 @@ async def identify_author(complaint: Complaint, route: Route, sender: str) -> Au
     known = {addresses.normalise(str(a)) for a in company_addresses}
     if route.issued_to and route.party is RecipientKind.COMPANY:
         known.add(addresses.normalise(route.issued_to))
-    domains = {addresses.domain_of(a) for a in known} - PUBLIC_MAIL_DOMAINS
+    domains = {addresses.domain_of(a) for a in known} - addresses.PUBLIC_MAIL_DOMAINS
     if sender in known or addresses.domain_of(sender) in domains:
         return Author(AuthorKind.COMPANY, True)
     # A stranger: held, and shown (once approved) as the party the answered mail went to.

@@ -15,6 +15,42 @@ from amicable import security
 from amicable.settings import Settings
 
 TOKEN_LENGTH = 20
+
+# Public mail providers: anyone can have an address at these domains, so sharing one proves
+# nothing (not that a reply comes from a company's colleague, not that a person works for
+# the company that claims it).
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "free.fr",
+        "gmail.com",
+        "gmx.de",
+        "gmx.net",
+        "googlemail.com",
+        "hotmail.be",
+        "hotmail.com",
+        "hotmail.fr",
+        "icloud.com",
+        "kpnmail.nl",
+        "live.be",
+        "live.com",
+        "mac.com",
+        "me.com",
+        "msn.com",
+        "orange.fr",
+        "outlook.be",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "proximus.be",
+        "scarlet.be",
+        "skynet.be",
+        "telenet.be",
+        "web.de",
+        "yahoo.com",
+        "yahoo.fr",
+        "ziggo.nl",
+    }
+)
 _TOKEN = re.compile(rf"^[0-9a-f]{{{TOKEN_LENGTH}}}$")
 
 

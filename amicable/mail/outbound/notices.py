@@ -42,6 +42,31 @@ async def enqueue_notice(
         f"<p>{html.escape(body).replace(chr(10), '<br>' + chr(10))}</p>\n"
         f"<p><small>{html.escape(footer)}</small></p>\n</body></html>\n"
     )
+    return await queue_rendered_notice(
+        settings,
+        recipient=recipient,
+        recipient_kind=recipient_kind,
+        language=language,
+        subject=subject,
+        text=text,
+        html_body=html_body,
+        now=now,
+    )
+
+
+async def queue_rendered_notice(
+    settings: Settings,
+    *,
+    recipient: str,
+    recipient_kind: RecipientKind,
+    language: Language,
+    subject: str,
+    text: str,
+    html_body: str,
+    now: datetime,
+) -> OutboxMail:
+    """A notice whose text and HTML are already written (here, or by the nudges): one
+    outbox row, Reply-To the platform's bare inbox, `Auto-Submitted: auto-generated`."""
     envelope = compose.Envelope(
         to=recipient,
         reply_to=settings.from_address,

@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from string import Template
 
-from amicable.mail.outbound import addresses, compose
+from amicable.mail.outbound import addresses, compose, notices
 from amicable.models import Complaint, OutboxMail
 from amicable.models.enums import Language, Visibility
 from amicable.models.mail import OutboxKind, RecipientKind
@@ -180,25 +180,13 @@ async def enqueue_notice(
         items=html_items,
         footer=html.escape(footer),
     )
-    envelope = compose.Envelope(
-        to=recipient,
-        reply_to=settings.from_address,
-        message_id=addresses.new_message_id(settings),
-        subject=notice.subject,
-        auto_submitted=True,
-    )
-    rendered = compose.build_message(
-        settings, envelope, text=text, html_body=html_body, language=language, now=now
-    )
-    return await OutboxMail.create(
-        kind=OutboxKind.NOTICE,
-        complaint_id=None,
+    return await notices.queue_rendered_notice(
+        settings,
         recipient=recipient,
         recipient_kind=recipient_kind,
-        rfc_message_id=envelope.message_id,
-        reply_token="",
-        envelope_sender=settings.from_address,
-        content=rendered.as_string(),
-        next_attempt_at=now,
-        created_at=now,
+        language=language,
+        subject=notice.subject,
+        text=text,
+        html_body=html_body,
+        now=now,
     )
