@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     # Partners' dashboards page through rankings and lists in bulk.
     partner_page_size_max: int = 500
     graphiql: bool = False
+    # Public response cache: answers to anonymous and partner queries kept per process
+    # (0 turns it off), and how long a proxy or browser may reuse an anonymous GET answer.
+    response_cache_entries: int = Field(default=1000, ge=0)
+    response_cache_max_age: int = Field(default=5, ge=0)
+    persisted_queries_max: int = Field(default=1000, ge=0)
 
     # Rate limits: attempts per window, per client address (login, registration) or per
     # account (complaint creation). In-process counters; see README.

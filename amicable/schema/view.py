@@ -30,6 +30,7 @@ from amicable.resolvers import accounts as account_ops
 from amicable.schema import build_schema
 from amicable.schema.context import Context
 from amicable.schema.loaders import Loaders
+from amicable.schema.response_cache import ResponseCache
 from amicable.services import Services
 
 
@@ -148,11 +149,31 @@ class GraphQLView(GraphQL[Context, None]):
             keep_alive_interval=settings.websocket_keep_alive_seconds,
         )
         self.services = services
+        self.response_cache = ResponseCache(settings)
+
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        # Anonymous and partners' reads go through the public response cache first.
+        if isinstance(request, Request) and context is UNSET:
+            answer = await self.response_cache.respond(self, request)
+            if answer is not None:
+                return answer
+        return await super().run(request, context, root_value)
+
+    async def authenticate(self, request: Request | WebSocket) -> tuple[Viewer, bool]:
+        """(viewer, auth_failed) for the request's Authorization header, looked up once per
+        request even when both the response cache and the context ask."""
+        known = getattr(request.state, "amicable_viewer", None)
+        if known is None:
+            known = await viewer_for(self.services, request.headers.get("authorization"))
+            request.state.amicable_viewer = known
+        return known
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
+        viewer, failed = await self.authenticate(request)
         client = request.client.host if request.client else "unknown"
         context_class = WebSocketContext if isinstance(request, WebSocket) else Context
         return context_class(
