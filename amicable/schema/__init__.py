@@ -7,6 +7,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from amicable.schema.extensions import schema_extensions
 from amicable.schema.mutations import Mutation
+from amicable.schema.plain_fields import make_plain_fields_plain
 from amicable.schema.query import Query
 from amicable.schema.subscription import Subscription
 from amicable.schema.types.company import CompanyType
@@ -17,7 +18,7 @@ from amicable.settings import Settings
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -25,6 +26,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=schema_extensions(settings),
         config=StrawberryConfig(auto_camel_case=True),
     )
+    make_plain_fields_plain(schema)
+    return schema
 
 
 def print_schema(settings: Settings | None = None) -> str:
