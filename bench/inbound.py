@@ -1,5 +1,5 @@
-"""Inbound pipeline throughput on one process (PRODUCT.md section 10: at least 200 mails per
-second with PostgreSQL).
+"""Inbound pipeline throughput on one process (target: at least 300 mails per second with
+PostgreSQL).
 
     .venv/bin/python -m bench.inbound [--mails 2000] [--concurrency 8] [--database-url ...]
 
@@ -32,8 +32,10 @@ from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
 from tests.factories import make_company, make_complaint, make_user
 from tests.mail.conftest import fill
+from tests.test_feed_queries import counting_sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
+STATEMENT_SAMPLE = 100
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -52,8 +54,13 @@ async def _mails(services: Services, count: int) -> list[bytes]:
     complaints = [await make_complaint(services, consumers[i % 10], company) for i in range(100)]
     templates = [await fill("gmail_nl.eml", c) for c in complaints]
     original = b"<CAH7x9kQ2mZp0bT5nL3rW8yVxGmail-nl@mail.gmail.com>"
+    # Each reply says something new: a reply repeating what the thread already holds is
+    # recognised as our own text and stops early, which would flatter the rate.
+    said = b"Onze technicus komt donderdag langs om de modem te vervangen."
     return [
-        templates[i % 100].replace(original, f"<bench-{uuid.uuid4().hex}@mail.gmail.com>".encode())
+        templates[i % 100]
+        .replace(original, f"<bench-{uuid.uuid4().hex}@mail.gmail.com>".encode())
+        .replace(said, f"Onze technicus komt op afspraak {i} langs voor de modem.".encode())
         for i in range(count)
     ]
 
@@ -77,7 +84,9 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
     await bus.connect()
     services = Services(settings=settings, events=bus)
     try:
-        mails = await _mails(services, count)
+        mails = await _mails(services, count + STATEMENT_SAMPLE)
+        sample = mails[count:]
+        mails = mails[:count]
         outcomes: dict[str, int] = {}
         queue = list(reversed(mails))
 
@@ -89,6 +98,11 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         started = time.perf_counter()
         await asyncio.gather(*(drain() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        # Statements per mail, counted apart from the timed run (logging them costs time).
+        with counting_sql() as counter:
+            for mail in sample:
+                await receive(services, mail, door=InboundDoor.SMTP)
+        statements = len(counter.statements) / len(sample)
         posted = await Message.all().count()
     finally:
         await bus.disconnect()
@@ -102,10 +116,11 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         "concurrency": concurrency,
         "outcomes": outcomes,
         "messages_posted": posted,
+        "statements_per_mail": round(statements, 1),
         "seconds": round(elapsed, 2),
         "mails_per_second": round(rate, 1),
-        "target_mails_per_second": 200,
-        "meets_target": rate >= 200,
+        "target_mails_per_second": 300,
+        "meets_target": rate >= 300,
     }
 
 

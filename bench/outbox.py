@@ -1,5 +1,6 @@
 """Outbox exactly once: N queued mails, two `amicable worker` processes on PostgreSQL,
-a real SMTP server counting what arrives (PRODUCT.md section 10: 10,000 mails, each once).
+a real SMTP server counting what arrives (target: 10,000 mails, each once,
+at 500 mails/s or more).
 
     .venv/bin/python -m bench.outbox [--mails 10000] [--database-url postgres://...]
 

@@ -129,14 +129,16 @@ async def test_bad_variables_over_get_are_a_client_error(client: httpx.AsyncClie
 
 async def test_mutations_over_get_are_refused(client: httpx.AsyncClient, db):
     response = await client.get(
-        "/graphql", params={"query": 'mutation { accountLogin(input: {email: "a@b.c", '
-        'password: "x"}) { token } }'}
+        "/graphql",
+        params={
+            "query": 'mutation { accountLogin(input: {email: "a@b.c", password: "x"}) { token } }'
+        },
     )
     assert response.status_code in (400, 405)
 
 
 async def test_a_persisted_mutation_over_post_runs(client: httpx.AsyncClient, db):
-    mutation = "mutation { complaintCreate(input: {companyName: \"X\"}) { errors { code } } }"
+    mutation = 'mutation { complaintCreate(input: {companyName: "X"}) { errors { code } } }'
     digest = hashlib.sha256(mutation.encode()).hexdigest()
     extensions = {"persistedQuery": {"version": 1, "sha256Hash": digest}}
     first = await client.post("/graphql", json={"query": mutation, "extensions": extensions})

@@ -163,7 +163,9 @@ class ResponseCache:
         if isinstance(query, str):
             if _sha256(query) != digest:
                 raise _Refused(
-                    _error("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH", 400)
+                    _error(
+                        "provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH", 400
+                    )
                 )
             if self.max_persisted:
                 self._persisted[digest] = query
