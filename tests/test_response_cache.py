@@ -17,6 +17,7 @@ from amicable.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.factories import make_company, make_complaint, make_user
 from tests.test_e2e import _start, _stop
+from tests.test_feed_queries import counting_sql
 
 FEED = "{ complaints(first: 20) { edges { node { reference title } } } }"
 HASH = hashlib.sha256(FEED.encode()).hexdigest()
@@ -144,3 +145,19 @@ async def test_a_persisted_mutation_over_post_runs(client: httpx.AsyncClient, db
     first = await client.post("/graphql", json={"query": mutation, "extensions": extensions})
     second = await client.post("/graphql", json={"extensions": extensions})
     assert second.json() == first.json()
+
+
+async def test_a_cached_answer_costs_one_statement_until_it_ages(
+    gql: GraphQLClient, services, settings: Settings
+):
+    await _public_complaint(services)
+    for _ in range(2):
+        await gql.data(FEED)
+    with counting_sql() as counter:
+        await gql.data(FEED)
+    assert len(counter.statements) == 1, counter.statements  # the generation, nothing else
+    # Answers that change with time alone (a deadline passing) are recomputed when old.
+    services.settings.response_cache_ttl_seconds = 1e-9
+    with counting_sql() as counter:
+        await gql.data(FEED)
+    assert len(counter.statements) > 1

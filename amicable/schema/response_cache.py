@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,6 +46,7 @@ class _Entry:
     generation: int
     body: bytes
     etag: str
+    computed_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class ResponseCache:
     def __init__(self, settings: Settings) -> None:
         self.max_entries = settings.response_cache_entries
         self.max_age = settings.response_cache_max_age
+        self.settings = settings
         self.max_persisted = settings.persisted_queries_max
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._persisted: OrderedDict[str, str] = OrderedDict()
@@ -134,13 +137,18 @@ class ResponseCache:
             return self._response(request, kind, entry) if entry is not None else None
         generation = await cache_generation.current()
         entry = self._entries.get(key)
-        if entry is None or entry.generation != generation:
+        now = time.monotonic()
+        if (
+            entry is None
+            or entry.generation != generation
+            or now - entry.computed_at > self.settings.response_cache_ttl_seconds
+        ):
             # The generation read before executing: a write committed meanwhile makes this
             # answer stale at once rather than leaving it current.
             entry = await self._execute(view, request, query, variables, operation_name)
             if entry is None:
                 return None
-            entry = _Entry(generation, entry.body, entry.etag)
+            entry = _Entry(generation, entry.body, entry.etag, now)
             if entry.etag:
                 self._store(key, entry)
         else:

@@ -6,7 +6,8 @@ from tortoise.migrations import operations as ops
 # which every cached read compares with the generation its answer was computed at.
 
 # Tables whose rows a public answer (feed, complaint, company page, ranking, dashboard)
-# is built from. user_account only for the columns a pseudonym or erasure reads.
+# is built from. user_account only for the columns a pseudonym, the masking markers'
+# language or erasure reads.
 PUBLIC_TABLES = (
     'complaint',
     'message',
@@ -18,8 +19,9 @@ PUBLIC_TABLES = (
     'company_score_category',
     'company_month_stats',
     'company_day_stats',
+    'awaiting_reply',
 )
-USER_COLUMNS = 'full_name, erased_at'
+USER_COLUMNS = 'full_name, language, erased_at'
 # A missing row (a table emptied by hand) is recreated at the current time in
 # microseconds, so a generation never comes back to a value an old cached answer holds.
 PG_START = '(extract(epoch FROM clock_timestamp()) * 1000000)::bigint'
