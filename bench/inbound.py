@@ -84,7 +84,7 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         secret_key="bench",
         from_address="klachten@amicable.test",
         reply_domain="reply.amicable.test",
-        rate_limit_inbound_mail=count + 1,
+        rate_limit_inbound_mail=count + STATEMENT_SAMPLE + 1,
     )
     await open_db(settings)
     bus = EventBus("memory://")
@@ -106,9 +106,11 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         await asyncio.gather(*(drain() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
         # Statements per mail, counted apart from the timed run (logging them costs time).
+        sampled: dict[str, int] = {}
         with counting_sql() as counter:
             for mail in sample:
-                await receive(services, mail, door=InboundDoor.SMTP)
+                verdict = await receive(services, mail, door=InboundDoor.SMTP)
+                sampled[verdict.outcome] = sampled.get(verdict.outcome, 0) + 1
         statements = len(counter.statements) / len(sample)
         posted = await Message.all().count()
     finally:
@@ -124,6 +126,7 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         "outcomes": outcomes,
         "messages_posted": posted,
         "statements_per_mail": round(statements, 1),
+        "statement_sample_outcomes": sampled,
         "seconds": round(elapsed, 2),
         "mails_per_second": round(rate, 1),
         "target_mails_per_second": 300,
