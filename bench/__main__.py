@@ -59,7 +59,7 @@ REGISTRY = [
     ),
     Benchmark(
         "inbound",
-        [Run("postgres", ["--database-url", SERVER_URL, "--mails", "2000"])],
+        [Run("postgres", ["--database-url", SERVER_URL, "--mails", "1000"])],
     ),
     Benchmark(
         "dashboard",
