@@ -70,6 +70,14 @@ class Settings(BaseSettings):
     # The GraphQL explorer at GET /graphql (amicable/explorer.py): "auto" serves it
     # outside production mode; "on"/"off" (or true/false) force it.
     graphiql: Literal["auto", "on", "off"] = "auto"
+    # Public response cache: answers to anonymous and partner queries kept per process
+    # (0 turns it off), and how long a proxy or browser may reuse an anonymous GET answer.
+    response_cache_entries: int = Field(default=1000, ge=0)
+    response_cache_max_age: int = Field(default=5, ge=0)
+    # Some answers change as time passes without any write (a reply deadline passing moves
+    # a live dashboard): a cached answer is recomputed at least this often.
+    response_cache_ttl_seconds: float = Field(default=60.0, gt=0)
+    persisted_queries_max: int = Field(default=1000, ge=0)
 
     # Rate limits: attempts per window, per client address (login, registration) or per
     # account (sign-in, complaint creation). Counted in this store, shared by the processes:

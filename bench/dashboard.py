@@ -6,7 +6,7 @@ Both companies' complaints are spread over four years (a quarter inside the scor
 inserted in bulk and aggregated with `rebuild_company` (what `amicable scores recompute`
 does). Each read is the full GraphQL request for `company { score stats }` over ASGI; the
 two companies are read alternately and the median is reported. Prints one JSON object;
-the target (PRODUCT.md section 10) is a ratio within 1.5.
+the target is a ratio within 1.2.
 """
 
 from __future__ import annotations
@@ -114,23 +114,38 @@ async def run(database_url: str | None, reads: int, data_dir: Path) -> dict[str,
         )
         suffix = uuid.uuid4().hex[:6]
         sizes = {f"small-{suffix}": 100, f"large-{suffix}": 100_000}
-        services = Services(settings=settings, events=EventBus("memory://"))
+        bus = EventBus("memory://")
+        services = Services(settings=settings, events=bus)
         started = time.perf_counter()
         for slug, count in sizes.items():
             company = await _company(slug, consumer, count, rng)
             await scores.rebuild_company(services, company.id)
         setup_seconds = time.perf_counter() - started
-        app = create_app(settings, services=services, mail_worker=False)
-        transport = httpx.ASGITransport(app=app)
-        timings: dict[str, list[float]] = {slug: [] for slug in sizes}
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            for slug in sizes:  # warm up caches and the query planner
-                for _ in range(20):
-                    await _read_time(http, slug)
-            for _ in range(reads):
-                for slug in sizes:
-                    timings[slug].append(await _read_time(http, slug))
-        small, large = (statistics.median(timings[slug]) * 1000 for slug in sizes)
+        # The computation itself (response cache off), and what the public is served (the
+        # response cache on: a dashboard is read far more often than its company changes).
+        uncached = settings.model_copy(update={"response_cache_entries": 0})
+        apps = {
+            "uncached": create_app(
+                uncached, services=Services(settings=uncached, events=bus), mail_worker=False
+            ),
+            "cached": create_app(settings, services=services, mail_worker=False),
+        }
+        timings: dict[str, dict[str, list[float]]] = {
+            mode: {slug: [] for slug in sizes} for mode in apps
+        }
+        for mode, app in apps.items():
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+                for slug in sizes:  # warm up caches and the query planner
+                    for _ in range(20):
+                        await _read_time(http, slug)
+                for _ in range(reads):
+                    for slug in sizes:
+                        timings[mode][slug].append(await _read_time(http, slug))
+        small, large = (statistics.median(timings["uncached"][slug]) * 1000 for slug in sizes)
+        cached_small, cached_large = (
+            statistics.median(timings["cached"][slug]) * 1000 for slug in sizes
+        )
         return {
             "benchmark": "dashboard read (GraphQL company { score stats })",
             "database": settings.resolved_database_url.split(":", 1)[0],
@@ -139,7 +154,11 @@ async def run(database_url: str | None, reads: int, data_dir: Path) -> dict[str,
             "small_median_ms": round(small, 3),
             "large_median_ms": round(large, 3),
             "ratio": round(large / small, 3),
-            "target_ratio": 1.5,
+            "target_ratio": 1.2,
+            "meets_target": large / small <= 1.2,
+            "cached_small_median_ms": round(cached_small, 3),
+            "cached_large_median_ms": round(cached_large, 3),
+            "cached_ratio": round(cached_large / cached_small, 3),
             "setup_seconds": round(setup_seconds, 1),
         }
     finally:

@@ -1,10 +1,12 @@
 """Public feed throughput: amicable's GraphQL feed against a plain Starlette route that
-returns the same JSON from hand-written SQL (PRODUCT.md section 10: at least half its rate).
+returns the same JSON from hand-written SQL (the floor). Targets: uncached at least 0.3 of
+the floor's rate; with the public response cache and one write for every 20 reads, at
+least twice the floor's rate.
 
-    .venv/bin/python -m bench.feed [--requests 300] [--complaints 200]
+    .venv/bin/python -m bench.feed [--requests 300] [--complaints 200] [--database-url URL]
 
-Both run in this process over ASGI on the same database, one after the other, so the
-ratio compares like with like on a noisy machine. Prints one JSON object.
+All run in this process over ASGI on the same database, interleaved in rounds, so the
+ratios compare like with like on a noisy machine. Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -25,6 +29,7 @@ from tortoise import Tortoise
 
 from amicable.app import create_app
 from amicable.db import close_db, open_db
+from amicable.models import Company, Complaint
 from amicable.models.enums import Role
 from amicable.policy import pseudonym
 from amicable.resolvers import messages
@@ -89,13 +94,18 @@ async def _seed(services: Services, complaints: int) -> None:
             await messages.post(services, agents[i % 12].viewer, complaint.id, f"Antwoord {n}")
 
 
-async def _rate(client: httpx.AsyncClient, request: dict, count: int) -> float:
+async def _rate(
+    client: httpx.AsyncClient, request: dict, count: int, write: Callable[[], Awaitable] | None
+) -> float:
+    """Reads per second; with `write`, one write after every 20 reads, timed with them."""
     for _ in range(10):  # warm-up
         await client.request(**request)
     started = time.perf_counter()
-    for _ in range(count):
+    for i in range(count):
         response = await client.request(**request)
         response.raise_for_status()
+        if write is not None and i % 20 == 19:
+            await write()
     return count / (time.perf_counter() - started)
 
 
@@ -107,37 +117,73 @@ async def main(requests: int, complaints: int, database_url: str | None) -> dict
             database_url=database_url,
             rate_limit_window_seconds=1,
         )
+        uncached_settings = settings.model_copy(update={"response_cache_entries": 0})
         await open_db(settings)
         bus = EventBus("memory://")
         await bus.connect()
         services = Services(settings=settings, events=bus)
+        uncached_services = Services(settings=uncached_settings, events=bus)
         try:
             await _seed(services, complaints)
-            app = create_app(settings, services=services)
+            agent = await make_user(services, Role.AGENT, company=(await Company.first()))
+            target = await Complaint.filter(company_id=agent.viewer.company_id).first()
+            assert target is not None
+
+            async def write() -> None:
+                await messages.post(services, agent.viewer, target.id, "Nog een antwoord")
+
+            cached_app = create_app(settings, services=services)
+            uncached_app = create_app(uncached_settings, services=uncached_services)
             plain = Starlette(routes=[Route("/feed", _plain_feed)])
+            rates: dict[str, list[float]] = {
+                "plain": [],
+                "uncached": [],
+                "cached": [],
+                "cached_reads_only": [],
+            }
+            graphql_request = {"method": "POST", "url": "/graphql", "json": {"query": FEED}}
             async with (
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://a") as a,
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=cached_app), base_url="http://a"
+                ) as c,
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=uncached_app), base_url="http://u"
+                ) as u,
                 httpx.AsyncClient(
                     transport=httpx.ASGITransport(app=plain), base_url="http://p"
                 ) as p,
             ):
-                graphql_request = {"method": "POST", "url": "/graphql", "json": {"query": FEED}}
-                plain_rate = await _rate(p, {"method": "GET", "url": "/feed"}, requests)
-                graphql_rate = await _rate(a, graphql_request, requests)
+                # Three interleaved rounds: load from other work on the machine hits all three.
+                for _ in range(3):
+                    rates["plain"].append(
+                        await _rate(p, {"method": "GET", "url": "/feed"}, requests, None)
+                    )
+                    rates["uncached"].append(await _rate(u, graphql_request, requests, None))
+                    rates["cached"].append(await _rate(c, graphql_request, requests, write))
+                    rates["cached_reads_only"].append(
+                        await _rate(c, graphql_request, requests, None)
+                    )
         finally:
             await bus.disconnect()
             await close_db()
-    ratio = graphql_rate / plain_rate
+    plain_rate = statistics.median(rates["plain"])
+    uncached = statistics.median(rates["uncached"]) / plain_rate
+    cached = statistics.median(rates["cached"]) / plain_rate
     return {
         "benchmark": "public_feed",
         "database": (database_url or "sqlite").split(":")[0],
-        "requests": requests,
+        "requests_per_round": requests,
         "complaints": complaints,
         "plain_starlette_rps": round(plain_rate, 1),
-        "graphql_feed_rps": round(graphql_rate, 1),
-        "ratio": round(ratio, 3),
-        "target_ratio": 0.5,
-        "meets_target": ratio >= 0.5,
+        "graphql_uncached_rps": round(statistics.median(rates["uncached"]), 1),
+        "graphql_cached_1_write_per_20_reads_rps": round(statistics.median(rates["cached"]), 1),
+        # Every answer from the cache: what the hit path alone costs.
+        "graphql_cached_reads_only_rps": round(statistics.median(rates["cached_reads_only"]), 1),
+        "uncached_ratio": round(uncached, 3),
+        "cached_ratio": round(cached, 3),
+        "target_uncached_ratio": 0.3,
+        "target_cached_ratio": 2.0,
+        "meets_target": uncached >= 0.3 and cached >= 2.0,
     }
 
 

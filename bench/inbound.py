@@ -1,5 +1,5 @@
-"""Inbound pipeline throughput on one process (PRODUCT.md section 10: at least 200 mails per
-second with PostgreSQL).
+"""Inbound pipeline throughput on one process (target: at least 300 mails per second with
+PostgreSQL).
 
     .venv/bin/python -m bench.inbound [--mails 2000] [--concurrency 8] [--database-url ...]
 
@@ -32,8 +32,10 @@ from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
 from tests.factories import make_company, make_complaint, make_user
 from tests.mail.conftest import fill
+from tests.test_feed_queries import counting_sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
+STATEMENT_SAMPLE = 100
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -44,6 +46,12 @@ async def _admin(url: str, statement: str) -> None:
         await connection.close()
 
 
+def _new_sentence() -> str:
+    # A fresh token every few words: no run of words repeats a reply relayed earlier.
+    a, b, c, d = (uuid.uuid4().hex[:6] for _ in range(4))
+    return f"Afspraak {a}: technicus {b} vervangt {c} de modem {d}."
+
+
 async def _mails(services: Services, count: int) -> list[bytes]:
     services.settings.rate_limit_complaint_create = 1000
     moderator = await make_user(services, Role.MODERATOR)
@@ -52,8 +60,14 @@ async def _mails(services: Services, count: int) -> list[bytes]:
     complaints = [await make_complaint(services, consumers[i % 10], company) for i in range(100)]
     templates = [await fill("gmail_nl.eml", c) for c in complaints]
     original = b"<CAH7x9kQ2mZp0bT5nL3rW8yVxGmail-nl@mail.gmail.com>"
+    # Each reply says something new: a reply repeating what the thread already holds is
+    # recognised as our own text (runs of words we mailed) and stops early as EMPTY,
+    # which would flatter the rate.
+    said = b"Onze technicus komt donderdag langs om de modem te vervangen."
     return [
-        templates[i % 100].replace(original, f"<bench-{uuid.uuid4().hex}@mail.gmail.com>".encode())
+        templates[i % 100]
+        .replace(original, f"<bench-{uuid.uuid4().hex}@mail.gmail.com>".encode())
+        .replace(said, _new_sentence().encode())
         for i in range(count)
     ]
 
@@ -70,14 +84,16 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         secret_key="bench",
         from_address="klachten@amicable.test",
         reply_domain="reply.amicable.test",
-        rate_limit_inbound_mail=count + 1,
+        rate_limit_inbound_mail=count + STATEMENT_SAMPLE + 1,
     )
     await open_db(settings)
     bus = EventBus("memory://")
     await bus.connect()
     services = Services(settings=settings, events=bus)
     try:
-        mails = await _mails(services, count)
+        mails = await _mails(services, count + STATEMENT_SAMPLE)
+        sample = mails[count:]
+        mails = mails[:count]
         outcomes: dict[str, int] = {}
         queue = list(reversed(mails))
 
@@ -89,6 +105,13 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         started = time.perf_counter()
         await asyncio.gather(*(drain() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        # Statements per mail, counted apart from the timed run (logging them costs time).
+        sampled: dict[str, int] = {}
+        with counting_sql() as counter:
+            for mail in sample:
+                verdict = await receive(services, mail, door=InboundDoor.SMTP)
+                sampled[verdict.outcome] = sampled.get(verdict.outcome, 0) + 1
+        statements = len(counter.statements) / len(sample)
         posted = await Message.all().count()
     finally:
         await bus.disconnect()
@@ -102,10 +125,12 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
         "concurrency": concurrency,
         "outcomes": outcomes,
         "messages_posted": posted,
+        "statements_per_mail": round(statements, 1),
+        "statement_sample_outcomes": sampled,
         "seconds": round(elapsed, 2),
         "mails_per_second": round(rate, 1),
-        "target_mails_per_second": 200,
-        "meets_target": rate >= 200,
+        "target_mails_per_second": 300,
+        "meets_target": rate >= 300,
     }
 
 

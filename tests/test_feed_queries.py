@@ -100,3 +100,20 @@ async def test_feed_sent_at_reads_the_outbox_in_one_batch(gql: GraphQLClient, se
     assert counts[2] == counts[20], counts
     # page, count, companies, complaint mails
     assert counts[20] <= 4, counts
+
+
+async def test_the_count_is_skipped_when_nobody_asks_for_it(gql: GraphQLClient, services):
+    moderator = await make_user(services, Role.MODERATOR)
+    company = await make_company(moderator.viewer)
+    consumer = await make_user(services, name="Klant Peeters")
+    for _ in range(3):
+        await make_complaint(services, consumer, company)
+    without = "{ complaints(first: 2) { edges { node { reference } } } }"
+    with counting_sql() as counter:
+        data = await gql.data(without)
+    assert len(data["complaints"]["edges"]) == 2
+    assert not any("COUNT(" in s.upper() for s in counter.statements), counter.statements
+    # Asked through a fragment, the total is still counted.
+    fragment = """{ complaints(first: 2) { ...Totals } }
+      fragment Totals on ComplaintConnection { totalCount }"""
+    assert (await gql.data(fragment))["complaints"]["totalCount"] == 3

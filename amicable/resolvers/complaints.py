@@ -218,7 +218,12 @@ async def get_for_update(viewer: Viewer, complaint_id: uuid.UUID) -> Complaint:
 
 
 async def search(
-    viewer: Viewer, filters: ComplaintFilter, *, first: int, after: str | None
+    viewer: Viewer,
+    filters: ComplaintFilter,
+    *,
+    first: int,
+    after: str | None,
+    with_total: bool = True,
 ) -> Page[Complaint]:
     queryset = Complaint.filter(complaint_filter(viewer))
     if filters.company_id is not None:
@@ -237,7 +242,7 @@ async def search(
         # Public text is masked, but text stored before masking knew a fact may still hold
         # it: whoever may not read the private details finds nothing by them.
         queryset = queryset.filter(private_details_filter(viewer) | ~private_match(text))
-    return await paginate(queryset, NEWEST_FIRST, first=first, after=after)
+    return await paginate(queryset, NEWEST_FIRST, first=first, after=after, with_total=with_total)
 
 
 async def close(

@@ -11,6 +11,7 @@ from amicable.schema.execution import EventScopedExecutionContext
 from amicable.schema.extensions import schema_extensions
 from amicable.schema.mutations import Mutation
 from amicable.schema.observe import ObservedSchema
+from amicable.schema.plain_fields import make_plain_fields_plain
 from amicable.schema.query import Query
 from amicable.schema.subscription import Subscription
 from amicable.schema.types.company import CompanyType
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Logs a client's mistakes at INFO, not as tracebacks (amicable.schema.observe).
-    return ObservedSchema(
+    schema = ObservedSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -33,6 +34,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(auto_camel_case=True),
         execution_context_class=EventScopedExecutionContext,
     )
+    make_plain_fields_plain(schema)
+    return schema
 
 
 def print_schema(settings: Settings | None = None) -> str:

@@ -18,7 +18,7 @@ from amicable.schema.account_query import AccountQueries
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
 from amicable.schema.operations import OperatorQueries
-from amicable.schema.paging import page_size
+from amicable.schema.paging import asks_total, page_size
 from amicable.schema.relay import (
     Connection,
     Edge,
@@ -150,7 +150,11 @@ class Query(ModerationQueries, OperatorQueries, AccountQueries):
                 # An unknown company matches nothing, as a company without complaints would.
                 filters.company_id = decoded[1] if decoded else uuid.UUID(int=0)
         page = await complaint_ops.search(
-            info.context.viewer, filters, first=page_size(info, first), after=after
+            info.context.viewer,
+            filters,
+            first=page_size(info, first),
+            after=after,
+            with_total=asks_total(info),
         )
         return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)
 

@@ -45,6 +45,7 @@ from amicable.schema import build_schema, http_edge, ws_credentials
 from amicable.schema.context import Context
 from amicable.schema.explorer import explorer_enabled, explorer_page
 from amicable.schema.loaders import Loaders
+from amicable.schema.response_cache import ResponseCache
 from amicable.services import Services
 
 _PREFLIGHT_HEADERS = (
@@ -213,6 +214,26 @@ class GraphQLView(GraphQL[Context, None]):
             multipart_uploads_enabled=True,
         )
         self.services = services
+        self.response_cache = ResponseCache(settings)
+
+    async def run(
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Any:
+        # Anonymous and partners' reads go through the public response cache first.
+        if isinstance(request, Request) and context is UNSET:
+            answer = await self.response_cache.respond(self, request)
+            if answer is not None:
+                return answer
+        return await super().run(request, context, root_value)
+
+    async def authenticate(self, request: Request | WebSocket) -> tuple[Viewer, bool]:
+        """(viewer, auth_failed) for the request's Authorization header, looked up once per
+        request even when both the response cache and the context ask."""
+        known = getattr(request.state, "amicable_viewer", None)
+        if known is None:
+            known = await viewer_for(self.services, request.headers.get("authorization"))
+            request.state.amicable_viewer = known
+        return known
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -302,7 +323,7 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         unavailable = False
         try:
-            viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
+            viewer, failed = await self.authenticate(request)
         except Exception as error:
             if not is_database_outage(error):
                 raise
