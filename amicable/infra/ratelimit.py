@@ -11,6 +11,7 @@ import time
 from collections import deque
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.messages import Msg
 
 
 class RateLimiter:
@@ -25,7 +26,12 @@ class RateLimiter:
             hits.popleft()
         if len(hits) >= limit:
             raise OperationFailed(
-                UserError(ErrorCode.RATE_LIMITED, "Too many attempts; try again later.")
+                UserError(
+                    ErrorCode.RATE_LIMITED,
+                    Msg.RATE_LIMITED,
+                    None,
+                    {"limit": limit, "windowSeconds": window_seconds},
+                )
             )
         hits.append(now)
         if len(self._hits) > 100_000:

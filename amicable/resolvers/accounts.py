@@ -18,6 +18,7 @@ from amicable.infra.errors import (
     Unauthenticated,
     UserError,
 )
+from amicable.infra.messages import Msg
 from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import AccessToken, ApiKey, Company, User
 from amicable.models.enums import Language, Role
@@ -71,9 +72,7 @@ async def register(
             )
             token = await issue_token(services, user)
     except IntegrityError as exc:
-        raise OperationFailed(
-            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
-        ) from exc
+        raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email")) from exc
     return IssuedToken(user, token)
 
 
@@ -91,9 +90,7 @@ async def create_token(
     # Verify even when the account is missing, so timing tells nothing.
     ok = await security.verify_password(user.password_hash if user else None, password)
     if user is None or not ok:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID_CREDENTIALS, Msg.BAD_CREDENTIALS))
     return IssuedToken(user, await issue_token(services, user))
 
 
@@ -125,7 +122,7 @@ async def create_user(
     ]
     for_company = role_can(role, Capability.ACT_FOR_COMPANY)
     if for_company and company is None:
-        errors.append(UserError(ErrorCode.REQUIRED, "An agent needs a company.", "company"))
+        errors.append(UserError(ErrorCode.REQUIRED, Msg.AGENT_NEEDS_COMPANY, "company"))
     if errors:
         raise OperationFailed(*errors)
     try:
@@ -139,9 +136,7 @@ async def create_user(
             language=language,
         )
     except IntegrityError as exc:
-        raise OperationFailed(
-            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
-        ) from exc
+        raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email")) from exc
 
 
 async def create_api_key(viewer: Viewer, *, partner_name: str) -> tuple[ApiKey, str]:
@@ -210,10 +205,13 @@ def _check_password(password: str) -> list[UserError]:
         return [
             UserError(
                 ErrorCode.INVALID,
-                f"The password must be at least {MIN_PASSWORD_LENGTH} characters.",
+                Msg.PASSWORD_TOO_SHORT,
                 "password",
+                {"minLength": MIN_PASSWORD_LENGTH},
             )
         ]
     if len(password) > 1024:
-        return [UserError(ErrorCode.TOO_LONG, "The password is too long.", "password")]
+        return [
+            UserError(ErrorCode.TOO_LONG, Msg.PASSWORD_TOO_LONG, "password", {"maxLength": 1024})
+        ]
     return []

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
-from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import OLDEST_FIRST, Page, Window, paginate
 from amicable.infra.validation import check_text
 from amicable.mail.outbound import outbox
 from amicable.models import Attachment, Company, Complaint, InboundMail, Message, User
@@ -92,12 +93,7 @@ async def post(
         if mailed is None:
             complaint = await get_for_update(viewer, complaint_id)
             if not can_post_message(viewer, complaint):
-                raise OperationFailed(
-                    UserError(
-                        ErrorCode.NOT_ALLOWED,
-                        "Only the consumer and the company may write in this thread.",
-                    )
-                )
+                raise OperationFailed(UserError(ErrorCode.NOT_ALLOWED, Msg.ONLY_THE_PARTIES))
             author_kind, author_user_id = _author_kind(viewer, complaint), viewer.user_id
         else:
             complaint = await Complaint.select_for_update().get(id=complaint_id)
@@ -180,11 +176,7 @@ async def append_message(
     Every message is screened here, whichever door it came through: abusive language holds
     it (PENDING) for a moderator, personal data is masked in its public version."""
     if complaint.status in UNPUBLISHED_STATUSES:
-        raise OperationFailed(
-            UserError(
-                ErrorCode.INVALID_STATE, "This complaint is not published; its thread is closed."
-            )
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.THREAD_CLOSED))
     now = created_at or services.now()
     screened = screen.screen(
         services.lexicon, [body], await _author_language(complaint, author_kind)
@@ -237,6 +229,7 @@ async def _apply_published(
     services: Services, complaint: Complaint, message: Message, now: datetime
 ) -> bool:
     await outbox.enqueue_relay(services.settings, complaint, message, now)
+    await _touch(complaint, now)
     if message.author_kind is not AuthorKind.COMPANY or complaint.first_company_reply_at:
         return False
     # The company answered when it wrote, even if a moderator released the reply later.
@@ -247,6 +240,16 @@ async def _apply_published(
     await complaint.save(update_fields=["first_company_reply_at", "status"])
     await score_ops.first_reply_recorded(services, complaint)
     return status_changed
+
+
+async def _touch(complaint: Complaint, at: datetime) -> None:
+    """The complaint's last activity: when a message became readable in its thread (a held
+    reply counts when a moderator releases it, not when it came in, so the order of a
+    list reveals nothing about content waiting for moderation)."""
+    if complaint.last_activity_at is not None and complaint.last_activity_at >= at:
+        return
+    complaint.last_activity_at = at
+    await Complaint.filter(id=complaint.id).update(last_activity_at=at)
 
 
 async def _author_language(complaint: Complaint, author_kind: AuthorKind) -> str:
@@ -277,12 +280,10 @@ async def get(viewer: Viewer, message_id: uuid.UUID) -> tuple[Complaint, Message
     return complaint, message
 
 
-async def thread(
-    viewer: Viewer, complaint: Complaint, *, first: int, after: str | None
-) -> Page[Message]:
+async def thread(viewer: Viewer, complaint: Complaint, *, page: Window) -> Page[Message]:
     """The messages of a complaint the viewer may already see, oldest first."""
     queryset = Message.filter(complaint_id=complaint.id).filter(message_filter(viewer))
-    return await paginate(queryset, OLDEST_FIRST, first=first, after=after)
+    return await paginate(queryset, OLDEST_FIRST, page)
 
 
 async def recent_by_complaint(

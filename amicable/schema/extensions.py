@@ -19,6 +19,7 @@ from strawberry.extensions import (
 )
 
 from amicable.infra.errors import Forbidden, OperationFailed, Unauthenticated
+from amicable.schema.localise import LocalisedErrors
 from amicable.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,4 +73,7 @@ def schema_extensions(settings: Settings) -> list:
         partial(AddValidationRules, _limit_rules(settings)),
         partial(ValidationCache, maxsize=512),
         partial(MaskErrors, should_mask_error=_should_mask),
+        # After masking in the list, so it runs first on the way out (hooks unwind in
+        # reverse): it only rewrites expected failures, which masking leaves alone anyway.
+        LocalisedErrors,
     ]

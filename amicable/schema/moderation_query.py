@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,7 +14,7 @@ from amicable.resolvers import escalations as escalation_ops
 from amicable.resolvers import moderation as moderation_ops
 from amicable.resolvers import notifications as notification_ops
 from amicable.schema.context import Info
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import (
     CanHandleEscalations,
     IsAuthenticated,
@@ -49,8 +50,10 @@ class ModerationQueries:
         kind: list[ModerationItemKind] | None = None,
         status: list[ModerationItemStatus] | None = None,
         complaint: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[ModerationItemType]:
         filters = moderation_ops.QueueFilter(kinds=kind, statuses=status)
         if complaint is not None:
@@ -58,7 +61,7 @@ class ModerationQueries:
             # An unknown complaint matches nothing, as one without items would.
             filters.complaint_id = decoded[1] if decoded else uuid.UUID(int=0)
         page = await moderation_ops.queue(
-            info.context.viewer, filters, first=page_size(info, first), after=after
+            info.context.viewer, filters, page=page_window(info, first, after, last, before)
         )
         return connection_from_page(page, OLDEST_FIRST, ModerationItemType.from_model)
 
@@ -71,15 +74,16 @@ class ModerationQueries:
         info: Info,
         status: list[EscalationStatus] | None = None,
         assigned_to_me: bool = False,
-        first: int | None = None,
-        after: str | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[EscalationType]:
         page = await escalation_ops.search(
             info.context.viewer,
             statuses=status,
             assigned_to_me=assigned_to_me,
-            first=page_size(info, first),
-            after=after,
+            page=page_window(info, first, after, last, before),
         )
         return connection_from_page(page, NEWEST_FIRST, EscalationType.from_model)
 
@@ -92,10 +96,14 @@ class ModerationQueries:
         self,
         info: Info,
         unread_only: bool = False,
-        first: int | None = None,
-        after: str | None = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[NotificationType]:
         page = await notification_ops.list_for(
-            info.context.viewer, unread_only=unread_only, first=page_size(info, first), after=after
+            info.context.viewer,
+            unread_only=unread_only,
+            page=page_window(info, first, after, last, before),
         )
         return connection_from_page(page, NEWEST_FIRST, NotificationType.from_model)

@@ -28,7 +28,7 @@ query($slug: String!) {
 }"""
 
 RANKING = """
-query($category: String, $min: Int, $after: String) {
+query($category: ComplaintCategory, $min: Int, $after: String) {
   companies(orderBy: SCORE, category: $category, minComplaints: $min, first: 2, after: $after) {
     totalCount
     edges { cursor node { slug score { value } } }
@@ -122,7 +122,7 @@ async def test_partners_rank_companies_by_score(gql, services) -> None:
     rest = (await partner.data(RANKING, after=page["pageInfo"]["endCursor"]))["companies"]
     assert [e["node"]["slug"] for e in rest["edges"]] == ["gentse"]
     assert rest["pageInfo"]["hasNextPage"] is False
-    delivery = (await partner.data(RANKING, category="delivery", min=2))["companies"]
+    delivery = (await partner.data(RANKING, category="DELIVERY", min=2))["companies"]
     assert [e["node"]["slug"] for e in delivery["edges"]] == ["rail"]
     assert (await partner.data(RANKING, min=11))["companies"]["totalCount"] == 1
     # Rankings are bulk queries: partners and moderators only.

@@ -11,7 +11,7 @@ from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
 from amicable.schema.types.complaint import ComplaintType
-from amicable.schema.types.enums import Outcome, Visibility
+from amicable.schema.types.enums import ComplaintCategory, Outcome, Visibility
 from amicable.schema.types.errors import UserError
 from amicable.schema.types.message import MessageType
 
@@ -33,7 +33,10 @@ class ComplaintCreateInput:
     title: str
     description: str
     desired_solution: str = ""
-    category: str = "other"
+    category: ComplaintCategory = strawberry.field(
+        default=ComplaintCategory.OTHER,
+        description="What it is about (the `categories` query lists them with their names).",
+    )
     visibility: Visibility = Visibility.PRIVATE
     private_details: ComplaintPrivateDetailsInput | None = None
 

@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from amicable.infra.errors import ErrorCode, OperationFailed
 from amicable.infra.errors import UserError as Failure
+from amicable.infra.messages import Msg
 from amicable.resolvers import data_rights
 from amicable.resolvers import notifications as notification_ops
 from amicable.schema.context import Info
@@ -67,9 +68,7 @@ class DataRightsMutations:
     async def account_erase(self, info: Info, input: AccountEraseInput) -> AccountErasePayload:
         async def run() -> bool:
             if not input.confirm:
-                raise OperationFailed(
-                    Failure(ErrorCode.REQUIRED, "Confirm the erasure.", "confirm")
-                )
+                raise OperationFailed(Failure(ErrorCode.REQUIRED, Msg.CONFIRM_ERASURE, "confirm"))
             await data_rights.erase(info.context.services, info.context.viewer)
             return True
 

@@ -8,13 +8,13 @@ import strawberry
 from strawberry import relay
 
 from amicable import models, policy
-from amicable.infra.pagination import NEWEST_FIRST
-from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
+from amicable.resolvers.complaints import ComplaintOrder
+from amicable.schema.complaint_lists import ORDER_BY, ComplaintFilter, complaint_connection
 from amicable.schema.context import Info
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST
 from amicable.schema.permissions import CanSeeCompanyContacts, private
-from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.relay import Connection
 from amicable.schema.types.enums import ComplaintStatus, Language
 from amicable.schema.types.score import CompanyMonthStatsType, CompanyScoreType
 
@@ -66,23 +66,37 @@ class CompanyType(relay.Node):
         rows = await info.context.loaders.addresses_by_company.load(self.model.id)
         return [CompanyAddress(email=a.email, failing=a.failing) for a in rows]
 
-    @strawberry.field(description="Complaints against this company that the viewer may see.")
+    @strawberry.field(
+        description="Complaints against this company that the viewer may see: the public "
+        "ones for everyone, all of them (private included) for its agents and moderators."
+    )
     async def complaints(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: list[ComplaintStatus] | None = None,
+        filter: ComplaintFilter | None = None,
+        order_by: Annotated[
+            ComplaintOrder, strawberry.argument(description=ORDER_BY)
+        ] = ComplaintOrder.NEWEST,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        status: Annotated[
+            list[ComplaintStatus] | None,
+            strawberry.argument(description="Only these statuses (as `filter.status`)."),
+        ] = None,
     ) -> Connection[Annotated[ComplaintType, strawberry.lazy("amicable.schema.types.complaint")]]:
-        from amicable.schema.types.complaint import ComplaintType
-
-        page = await complaint_ops.search(
-            info.context.viewer,
-            complaint_ops.ComplaintFilter(company_id=self.model.id, statuses=status),
-            first=page_size(info, first),
-            after=after,
+        return await complaint_connection(
+            info,
+            filter,
+            order_by,
+            first,
+            after,
+            last,
+            before,
+            company_id=self.model.id,
+            statuses=status,
         )
-        return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)
 
     @strawberry.field(
         description="The score over the rolling window with the figures behind it. Null for "

@@ -8,6 +8,7 @@ is the visible marker that the public version was edited.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -16,7 +17,7 @@ from amicable import models, policy
 from amicable.infra.pagination import OLDEST_FIRST
 from amicable.resolvers import messages as message_ops
 from amicable.schema.context import Info
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.company import CompanyType
@@ -165,13 +166,17 @@ class ComplaintType(relay.Node):
 
     @strawberry.field(description="The thread, oldest first.")
     async def messages(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[MessageType]:
         page = await message_ops.thread(
             info.context.viewer,
             self.model,
-            first=page_size(info, first, default=50),
-            after=after,
+            page=page_window(info, first, after, last, before, default=50),
         )
         return connection_from_page(
             page,

@@ -26,17 +26,65 @@ from amicable.schema.permissions import CanHandleEscalations, private
 from amicable.schema.relay import global_id
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
+from amicable.schema.types.enums import expose
 from amicable.schema.types.message import MessageType
 
-for _enum in (
+expose(
     ModerationItemKind,
+    "Why something is on the moderation queue.",
+    {
+        ModerationItemKind.HELD_REPLY: "A mailed reply whose sender could not be verified.",
+        ModerationItemKind.COMPANY_ADDRESS_FAILING: "The company's address fails: fix it.",
+        ModerationItemKind.FLAGGED_COMPLAINT: "Screening flagged a complaint; it waits "
+        "unpublished.",
+        ModerationItemKind.FLAGGED_MESSAGE: "Screening flagged a message; it waits unpublished.",
+        ModerationItemKind.PERSONAL_DATA: "Published with personal data masked; to review.",
+        ModerationItemKind.CONTENT_REPORT: "Someone reported a published item.",
+        ModerationItemKind.CORRECTION_REQUEST: "A company asks to correct its data.",
+        ModerationItemKind.DELIVERY_REPORT: "A delivery report to look at (a bounce naming no "
+        "recipient, or failed mail).",
+    },
+)
+expose(
     ModerationItemStatus,
+    "Whether a queue item waits for a decision.",
+    {ModerationItemStatus.OPEN: "Waiting.", ModerationItemStatus.DONE: "Decided."},
+)
+expose(
     ModerationDecision,
+    "A moderator's decision on an item.",
+    {
+        ModerationDecision.APPROVE: "Publish (or accept) as it is.",
+        ModerationDecision.REJECT: "Refuse; the author is told why.",
+        ModerationDecision.REDACT: "Publish with a new public text; the author is told why.",
+    },
+)
+expose(
     EscalationStatus,
+    "Where an escalated dossier stands.",
+    {
+        EscalationStatus.OPEN: "Waiting for a lawyer.",
+        EscalationStatus.IN_PROGRESS: "A lawyer is on it.",
+        EscalationStatus.CLOSED: "Done.",
+    },
+)
+expose(
     EscalationBasis,
+    "Why a complaint could be escalated.",
+    {
+        EscalationBasis.NO_REPLY: "The company did not answer within the deadline.",
+        EscalationBasis.UNRESOLVED: "The consumer closed it as not resolved.",
+    },
+)
+expose(
     CorrectionStatus,
-):
-    strawberry.enum(_enum)
+    "A company's correction request.",
+    {
+        CorrectionStatus.OPEN: "Waiting for a moderator.",
+        CorrectionStatus.ACCEPTED: "Applied.",
+        CorrectionStatus.REFUSED: "Refused.",
+    },
+)
 
 
 @strawberry.type

@@ -10,10 +10,12 @@ import strawberry
 from amicable.resolvers.scores import Dashboard, MonthFigures
 
 
-@strawberry.enum(description="How partners order `companies`.")
+@strawberry.enum(description="How `companies` are ordered.")
 class CompanyOrder(Enum):
-    NAME = "NAME"
-    SCORE = "SCORE"
+    NAME = strawberry.enum_value("NAME", description="By name, A to Z.")
+    SCORE = strawberry.enum_value(
+        "SCORE", description="By score, best first, those without a score last (partners)."
+    )
 
 
 @strawberry.type(description="One part of the score: the shrunk value and the counts behind it.")

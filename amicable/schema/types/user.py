@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
 from amicable import models
+from amicable.resolvers.complaints import ComplaintOrder
+from amicable.schema.complaint_lists import ORDER_BY, ComplaintFilter, complaint_connection
 from amicable.schema.context import Info
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST
+from amicable.schema.relay import Connection
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.enums import Language, Role
+
+if TYPE_CHECKING:
+    from amicable.schema.types.complaint import ComplaintType
 
 
 @strawberry.type(name="User", description="An account, as its owner sees it.")
@@ -48,6 +56,28 @@ class UserType(relay.Node):
             return None
         company = await info.context.loaders.company_by_id.load(self.model.company_id)
         return CompanyType.from_model(company) if company else None
+
+    @strawberry.field(
+        description="This account's own complaints: those a consumer filed (their pending, "
+        "rejected and private ones included), those against an agent's company (private "
+        "ones included). What the viewer may see of them, filtered and ordered; empty for "
+        "accounts that neither file nor answer complaints."
+    )
+    async def complaints(
+        self,
+        info: Info,
+        filter: ComplaintFilter | None = None,
+        order_by: Annotated[
+            ComplaintOrder, strawberry.argument(description=ORDER_BY)
+        ] = ComplaintOrder.NEWEST,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+    ) -> Connection[Annotated[ComplaintType, strawberry.lazy("amicable.schema.types.complaint")]]:
+        return await complaint_connection(
+            info, filter, order_by, first, after, last, before, account_id=self.model.id
+        )
 
 
 @strawberry.type(name="ApiKey")
