@@ -302,6 +302,7 @@ THINGS: dict[str, dict[Language, str]] = {
     "ModerationItem": {NL: "Moderatie-item", FR: "Élément de modération", EN: "Moderation item"},
     "Notification": {NL: "Melding", FR: "Notification", EN: "Notification"},
     "User": {NL: "Account", FR: "Compte", EN: "Account"},
+    "UserNotification": {NL: "Melding", FR: "Notification", EN: "Notification"},
     "ApiKey": {NL: "API-sleutel", FR: "Clé d'API", EN: "API key"},
     "CorrectionRequest": {
         NL: "Correctieverzoek",
@@ -312,6 +313,13 @@ THINGS: dict[str, dict[Language, str]] = {
 
 FIELD_LABELS: dict[str, dict[Language, str]] = {
     "title": {NL: "Titel", FR: "Titre", EN: "Title"},
+    "email": {NL: "E-mailadres", FR: "Adresse e-mail", EN: "Email address"},
+    "companyEmail": {
+        NL: "E-mailadres van het bedrijf",
+        FR: "Adresse e-mail de l'entreprise",
+        EN: "Company email address",
+    },
+    "addresses": {NL: "Adressen", FR: "Adresses", EN: "Addresses"},
     "description": {NL: "Beschrijving", FR: "Description", EN: "Description"},
     "desiredSolution": {NL: "Gewenste oplossing", FR: "Solution souhaitée", EN: "Desired solution"},
     "customerReference": {NL: "Klantnummer", FR: "Numéro de client", EN: "Customer reference"},

@@ -10,12 +10,15 @@ code, in every language, and are left alone.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
-from graphql import ExecutionResult
+from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionResult as StrawberryExecutionResult
 
 from amicable.infra.errors import OperationFailed
+from amicable.models.enums import Language
+from amicable.schema.context import Context
 
 
 class LocalisedErrors(SchemaExtension):
@@ -34,12 +37,23 @@ class LocalisedErrors(SchemaExtension):
         for error in failures:
             failure = error.original_error
             assert isinstance(failure, OperationFailed)
-            first = failure.errors[0]
-            error.message = "; ".join(e.message_in(language) for e in failure.errors)
-            if first.params:
-                extensions = dict(error.extensions or {})
-                extensions["params"] = [
-                    {"name": name, "value": str(value)} for name, value in first.params.items()
-                ]
-                error.extensions = extensions
+            error.message, extensions = _worded(failure, language)
+            error.extensions = {**(error.extensions or {}), **extensions}
 
+
+async def localised_error(context: Context, failure: OperationFailed) -> GraphQLError:
+    """A top-level error for an expected failure outside a query's execution (a
+    subscription's), in the viewer's words."""
+    message, extensions = _worded(failure, await context.language())
+    return GraphQLError(message, extensions=extensions)
+
+
+def _worded(failure: OperationFailed, language: Language | None) -> tuple[str, dict[str, Any]]:
+    message = "; ".join(e.message_in(language) for e in failure.errors)
+    extensions: dict[str, Any] = dict(failure.extensions)
+    first = failure.errors[0] if failure.errors else None
+    if first is not None and first.params:
+        extensions["params"] = [
+            {"name": name, "value": str(value)} for name, value in first.params.items()
+        ]
+    return message, extensions

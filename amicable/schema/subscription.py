@@ -15,9 +15,11 @@ from typing import Annotated, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from amicable.infra.errors import OperationFailed
 from amicable.resolvers import accounts as account_ops
 from amicable.schema.context import Info
 from amicable.schema.loaders import Loaders
+from amicable.schema.localise import localised_error
 from amicable.schema.relay import decode_global_id, global_id
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
@@ -107,6 +109,10 @@ async def _deliver(info: Info, source: AsyncIterator[T]) -> AsyncIterator[T]:
             "This subscription fell too far behind and was ended; subscribe again.",
             extensions={"code": "SLOW_CONSUMER"},
         ) from None
+    except OperationFailed as failure:
+        # Query results are put in the viewer's words by an extension after execution; a
+        # subscription's error leaves before that, so it is worded here.
+        raise await localised_error(info.context, failure) from None
     finally:
         await _close(source)
 
