@@ -16,7 +16,8 @@ CREATE = """mutation($input: ComplaintCreateInput!) { complaintCreate(input: $in
   errors { field code message params { name value } } } }"""
 
 REGISTER = """mutation($email: String!) { accountRegister(input: {email: $email,
-  password: "kort", fullName: "Zoë Dubois"}) { errors { field code message params { name value } } } }"""
+  password: "kort", fullName: "Zoë Dubois"}) {
+  errors { field code message params { name value } } } }"""
 
 
 def _short_draft(company_id: str) -> dict:
