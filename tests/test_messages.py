@@ -88,3 +88,16 @@ def test_parameters_fill_the_message_in_every_language():
     assert error.message == "Title is longer than 200 characters."
     assert error.message_in(Language.NL) == "Titel is langer dan 200 tekens."
     assert error.message_in(Language.FR) == "Titre : pas plus de 200 caractères."
+
+
+def test_the_api_enums_cover_the_values_the_operations_store():
+    from amicable import scoring
+    from amicable.resolvers import notifications
+    from amicable.schema.types.moderation import LexiconCategory, NotificationKind
+    from amicable.schema.types.score import ScoreLabel, ScoreUnavailableReason
+    from amicable.screening import lexicon
+
+    assert {k.value for k in NotificationKind} == set(notifications._TEXTS)
+    assert [label.value for label in ScoreLabel] == list(scoring.LABELS)
+    assert {r.value for r in ScoreUnavailableReason} == {scoring.NOT_ENOUGH_DATA}
+    assert {c.value for c in LexiconCategory} == set(lexicon.CATEGORIES)

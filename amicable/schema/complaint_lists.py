@@ -58,6 +58,7 @@ class ComplaintFilter:
     )
 
 
+FILTER = "Conditions the complaints must meet; none means all the viewer may see."
 ORDER_BY = "The order: newest filed first (the default), oldest first, or by last activity."
 
 

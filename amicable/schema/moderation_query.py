@@ -37,7 +37,7 @@ async def moderation_node(info: Info, type_name: str, node_id: uuid.UUID) -> rel
     return EscalationType.from_model(escalation) if escalation else None
 
 
-@strawberry.type
+@strawberry.type(description="The staff's reading: the queue, dossiers, notifications.")
 class ModerationQueries:
     @strawberry.field(
         description="The moderation queue, oldest first (moderators). Open items unless "
@@ -47,9 +47,18 @@ class ModerationQueries:
     async def moderation_queue(
         self,
         info: Info,
-        kind: list[ModerationItemKind] | None = None,
-        status: list[ModerationItemStatus] | None = None,
-        complaint: strawberry.ID | None = None,
+        kind: Annotated[
+            list[ModerationItemKind] | None,
+            strawberry.argument(description="Only items of these kinds."),
+        ] = None,
+        status: Annotated[
+            list[ModerationItemStatus] | None,
+            strawberry.argument(description="Only items in these statuses (default: OPEN)."),
+        ] = None,
+        complaint: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="A Complaint ID: only that complaint's items."),
+        ] = None,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
         last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
@@ -72,8 +81,13 @@ class ModerationQueries:
     async def escalations(
         self,
         info: Info,
-        status: list[EscalationStatus] | None = None,
-        assigned_to_me: bool = False,
+        status: Annotated[
+            list[EscalationStatus] | None,
+            strawberry.argument(description="Only dossiers in these statuses."),
+        ] = None,
+        assigned_to_me: Annotated[
+            bool, strawberry.argument(description="Only the dossiers assigned to the viewer.")
+        ] = False,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
         last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
@@ -95,7 +109,9 @@ class ModerationQueries:
     async def notifications(
         self,
         info: Info,
-        unread_only: bool = False,
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only those not marked read yet.")
+        ] = False,
         first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
         after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
         last: Annotated[int | None, strawberry.argument(description=LAST)] = None,

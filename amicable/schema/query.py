@@ -16,7 +16,12 @@ from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
 from amicable.resolvers import score_ranking
 from amicable.resolvers.complaints import ComplaintOrder
-from amicable.schema.complaint_lists import ORDER_BY, ComplaintFilter, complaint_connection
+from amicable.schema.complaint_lists import (
+    FILTER,
+    ORDER_BY,
+    ComplaintFilter,
+    complaint_connection,
+)
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
 from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
@@ -94,7 +99,7 @@ async def _ranking(
     )
 
 
-@strawberry.type
+@strawberry.type(description="What the API reads; every answer goes through the policy.")
 class Query(ModerationQueries):
     @strawberry.field(description="Any object by its global ID, if the viewer may see it.")
     async def node(
@@ -147,7 +152,7 @@ class Query(ModerationQueries):
     async def complaints(
         self,
         info: Info,
-        filter: ComplaintFilter | None = None,
+        filter: Annotated[ComplaintFilter | None, strawberry.argument(description=FILTER)] = None,
         order_by: Annotated[
             ComplaintOrder, strawberry.argument(description=ORDER_BY)
         ] = ComplaintOrder.NEWEST,

@@ -10,7 +10,9 @@ from amicable.schema.mutations.escalations import EscalationMutations
 from amicable.schema.mutations.moderation import ModerationMutations
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the API changes; expected failures come back in each payload's `errors`."
+)
 class Mutation(
     AccountMutations,
     ComplaintMutations,

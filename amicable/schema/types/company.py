@@ -10,7 +10,12 @@ from strawberry import relay
 from amicable import models, policy
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import ComplaintOrder
-from amicable.schema.complaint_lists import ORDER_BY, ComplaintFilter, complaint_connection
+from amicable.schema.complaint_lists import (
+    FILTER,
+    ORDER_BY,
+    ComplaintFilter,
+    complaint_connection,
+)
 from amicable.schema.context import Info
 from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST
 from amicable.schema.permissions import CanSeeCompanyContacts, private
@@ -22,13 +27,13 @@ if TYPE_CHECKING:
     from amicable.schema.types.complaint import ComplaintType
 
 
-@strawberry.type
+@strawberry.type(description="A complaint address of a company.")
 class CompanyAddress:
-    email: str
+    email: str = strawberry.field(description="The address.")
     failing: bool = strawberry.field(description="Mail to this address bounced.")
 
 
-@strawberry.type(name="Company")
+@strawberry.type(name="Company", description="A company complaints are filed against.")
 class CompanyType(relay.Node):
     id: relay.NodeID[str]
     model: strawberry.Private[models.Company]
@@ -37,11 +42,11 @@ class CompanyType(relay.Node):
     def from_model(cls, company: models.Company) -> CompanyType:
         return cls(id=str(company.id), model=company)
 
-    @strawberry.field
+    @strawberry.field(description="The company's name.")
     def name(self) -> str:
         return self.model.name
 
-    @strawberry.field
+    @strawberry.field(description="Its name in addresses: `company(slug:)`.")
     def slug(self) -> str:
         return self.model.slug
 
@@ -49,19 +54,25 @@ class CompanyType(relay.Node):
     def listed(self) -> bool:
         return self.model.listed
 
-    @strawberry.field
+    @strawberry.field(description="Other names it is found by.")
     def aliases(self) -> list[str]:
         return list(self.model.aliases)
 
-    @strawberry.field
+    @strawberry.field(description="The language of mail to the company.")
     def language(self) -> Language:
         return self.model.language
 
-    @strawberry.field(extensions=private(CanSeeCompanyContacts()))
+    @strawberry.field(
+        extensions=private(CanSeeCompanyContacts()),
+        description="Whom complaints are addressed to: the company and moderators only.",
+    )
     def contact_person(self) -> str | None:
         return self.model.contact_person
 
-    @strawberry.field(extensions=private(CanSeeCompanyContacts()))
+    @strawberry.field(
+        extensions=private(CanSeeCompanyContacts()),
+        description="Where complaints are mailed: the company and moderators only.",
+    )
     async def complaint_addresses(self, info: Info) -> list[CompanyAddress] | None:
         rows = await info.context.loaders.addresses_by_company.load(self.model.id)
         return [CompanyAddress(email=a.email, failing=a.failing) for a in rows]
@@ -73,7 +84,7 @@ class CompanyType(relay.Node):
     async def complaints(
         self,
         info: Info,
-        filter: ComplaintFilter | None = None,
+        filter: Annotated[ComplaintFilter | None, strawberry.argument(description=FILTER)] = None,
         order_by: Annotated[
             ComplaintOrder, strawberry.argument(description=ORDER_BY)
         ] = ComplaintOrder.NEWEST,

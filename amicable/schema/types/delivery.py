@@ -34,7 +34,7 @@ class ComplaintDeliveryType:
     complaint_model: strawberry.Private[models.Complaint]
     delivery: strawberry.Private[Delivery]
 
-    @strawberry.field
+    @strawberry.field(description="Where the mail stands.")
     def state(self) -> DeliveryState:
         return self.delivery.state
 

@@ -9,6 +9,9 @@ from amicable.infra.errors import ErrorCode
 from amicable.schema.context import Info
 from amicable.schema.types.enums import describe_values
 
+ERRORS = "Expected failures, each with a code; empty when the mutation succeeded."
+INPUT = "What to do; see the input type."
+
 ERROR_CODE_DESCRIPTIONS = {
     ErrorCode.NOT_FOUND: "The thing does not exist, or the viewer may not know it exists "
     "(one answer for both).",

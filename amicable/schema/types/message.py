@@ -14,7 +14,7 @@ from amicable.schema.permissions import CanSeeOriginalText, CanSeeSenderAddresse
 from amicable.schema.types.enums import AuthorKind, Channel, ModerationState
 
 
-@strawberry.type(name="Message")
+@strawberry.type(name="Message", description="A message in a complaint's thread.")
 class MessageType(relay.Node):
     id: relay.NodeID[str]
     model: strawberry.Private[models.Message]
@@ -30,7 +30,7 @@ class MessageType(relay.Node):
     def is_redacted(self) -> bool:
         return self.model.is_redacted
 
-    @strawberry.field
+    @strawberry.field(description="Who wrote it.")
     def author_kind(self) -> AuthorKind:
         return self.model.author_kind
 
@@ -47,19 +47,25 @@ class MessageType(relay.Node):
             return company.name
         return info.context.services.settings.platform_name
 
-    @strawberry.field
+    @strawberry.field(description="How it came in.")
     def channel(self) -> Channel:
         return self.model.channel
 
-    @strawberry.field
+    @strawberry.field(
+        description="Published, or held or refused (seen by its author and moderators only)."
+    )
     def moderation_state(self) -> ModerationState:
         return self.model.moderation_state
 
-    @strawberry.field
+    @strawberry.field(description="When it was written (or mailed).")
     def created_at(self) -> datetime:
         return self.model.created_at
 
-    @strawberry.field(extensions=private(CanSeeOriginalText()))
+    @strawberry.field(
+        extensions=private(CanSeeOriginalText()),
+        description="The text as written, before masking or redaction: for those who read "
+        "originals; null for others.",
+    )
     def original_body(self) -> str | None:
         return self.model.body
 

@@ -10,7 +10,12 @@ from strawberry import relay
 
 from amicable import models
 from amicable.resolvers.complaints import ComplaintOrder
-from amicable.schema.complaint_lists import ORDER_BY, ComplaintFilter, complaint_connection
+from amicable.schema.complaint_lists import (
+    FILTER,
+    ORDER_BY,
+    ComplaintFilter,
+    complaint_connection,
+)
 from amicable.schema.context import Info
 from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST
 from amicable.schema.relay import Connection
@@ -30,15 +35,15 @@ class UserType(relay.Node):
     def from_model(cls, user: models.User) -> UserType:
         return cls(id=str(user.id), model=user)
 
-    @strawberry.field
+    @strawberry.field(description="The address the account signs in with.")
     def email(self) -> str:
         return self.model.email
 
-    @strawberry.field
+    @strawberry.field(description="The name on the account.")
     def full_name(self) -> str:
         return self.model.full_name
 
-    @strawberry.field
+    @strawberry.field(description="What the account is for.")
     def role(self) -> Role:
         return self.model.role
 
@@ -46,7 +51,7 @@ class UserType(relay.Node):
     def is_member(self) -> bool:
         return self.model.is_member
 
-    @strawberry.field
+    @strawberry.field(description="The language of mail and messages to the account.")
     def language(self) -> Language:
         return self.model.language
 
@@ -66,7 +71,7 @@ class UserType(relay.Node):
     async def complaints(
         self,
         info: Info,
-        filter: ComplaintFilter | None = None,
+        filter: Annotated[ComplaintFilter | None, strawberry.argument(description=FILTER)] = None,
         order_by: Annotated[
             ComplaintOrder, strawberry.argument(description=ORDER_BY)
         ] = ComplaintOrder.NEWEST,
@@ -80,11 +85,13 @@ class UserType(relay.Node):
         )
 
 
-@strawberry.type(name="ApiKey")
+@strawberry.type(
+    name="ApiKey", description="A partner's read-only API key (its secret is never shown again)."
+)
 class ApiKeyType:
-    id: strawberry.ID
-    partner_name: str
-    created_at: datetime
+    id: strawberry.ID = strawberry.field(description="The key's ID.")
+    partner_name: str = strawberry.field(description="Who the key is for.")
+    created_at: datetime = strawberry.field(description="When it was made.")
 
     @classmethod
     def from_model(cls, key: models.ApiKey) -> ApiKeyType:
