@@ -125,3 +125,15 @@ def test_accept_language_negotiation():
     assert negotiate("da, fr;q=0.4, nl;q=0.6") is Language.NL
     assert negotiate("*") is None
     assert negotiate("FR-be") is Language.FR
+
+
+async def test_an_oversized_body_is_refused_in_the_requests_words(gql):
+    response = await gql.http.post(
+        "/graphql",
+        content=b'{"query": "{ me { email } }", "x": "' + b"a" * 300_000 + b'"}',
+        headers={"content-type": "application/json", "accept-language": "nl-BE"},
+    )
+    assert response.status_code == 413
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "TOO_LARGE"}
+    assert error["message"].startswith("De aanvraag is te groot (hoogstens ")

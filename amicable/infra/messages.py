@@ -67,6 +67,9 @@ class Msg(StrEnum):
     SLUG_INVALID = "slug_invalid"
     REPORT_TARGET_REQUIRED = "report_target_required"
     CONFIRM_ERASURE = "confirm_erasure"
+    # Top-level errors outside the operations.
+    SLOW_CONSUMER = "slow_consumer"
+    BODY_TOO_LARGE = "body_too_large"
 
 
 CATALOGUE: dict[Msg, dict[Language, str]] = {
@@ -288,6 +291,16 @@ CATALOGUE: dict[Msg, dict[Language, str]] = {
         NL: "Bevestig het wissen.",
         FR: "Confirmez l'effacement.",
         EN: "Confirm the erasure.",
+    },
+    Msg.SLOW_CONSUMER: {
+        NL: "Dit abonnement liep te ver achter en werd beëindigd; abonneer opnieuw.",
+        FR: "Cet abonnement avait trop de retard et a été arrêté ; abonnez-vous à nouveau.",
+        EN: "This subscription fell too far behind and was ended; subscribe again.",
+    },
+    Msg.BODY_TOO_LARGE: {
+        NL: "De aanvraag is te groot (hoogstens {maxBytes} bytes).",
+        FR: "La requête est trop volumineuse ({maxBytes} octets au plus).",
+        EN: "Request body too large (at most {maxBytes} bytes).",
     },
 }
 

@@ -16,6 +16,7 @@ import strawberry
 from graphql import GraphQLError
 
 from amicable.infra.errors import OperationFailed
+from amicable.infra.messages import Msg, render
 from amicable.resolvers import accounts as account_ops
 from amicable.schema.context import Info
 from amicable.schema.loaders import Loaders
@@ -112,7 +113,7 @@ async def _deliver(info: Info, source: AsyncIterator[T]) -> AsyncIterator[T]:
             yield item
     except SubscriberOverflowed:
         raise GraphQLError(
-            "This subscription fell too far behind and was ended; subscribe again.",
+            render(Msg.SLOW_CONSUMER, await info.context.language(), {}),
             extensions={"code": "SLOW_CONSUMER"},
         ) from None
     except OperationFailed as failure:
