@@ -24,7 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import Tortoise
 
 from amicable.db import close_db, open_db
-from amicable.infra.messages import Msg, negotiate, render
+from amicable.infra.languages import negotiate
+from amicable.infra.messages import Msg, render
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
 from amicable.mail.outbound.outbox import OutboxWorker

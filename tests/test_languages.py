@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from amicable.infra.messages import negotiate
+from amicable.infra.languages import negotiate
 from amicable.models import User
 from amicable.models.enums import Language, Role
 from tests.conftest import GraphQLClient

@@ -7,7 +7,7 @@ from typing import TypeAlias
 
 from strawberry.types import Info as _Info
 
-from amicable.infra.messages import negotiate
+from amicable.infra.languages import negotiate
 from amicable.models.enums import Language
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
