@@ -4,10 +4,12 @@ with `hasPreviousPage` and `hasNextPage` true answers."""
 from __future__ import annotations
 
 import importlib
+from datetime import timedelta
 
 from tortoise import connections
 
-from amicable.models import Complaint
+from amicable.models import Complaint, Escalation, Notification
+from amicable.models.moderation import EscalationBasis
 from amicable.resolvers import messages
 from tests.factories import gid, make_company, make_complaint
 from tests.moderation.conftest import as_role
@@ -51,6 +53,15 @@ async def test_every_kind_of_connection_pages_backward(services, cast, gql):
     for n in range(5):
         await messages.post(
             services, cast.owner.viewer, thread.id, f"Bericht {n}: bel me op 0470 12 34 5{n}"
+        )
+    # Dossiers and notifications, a minute apart, two with the same moment (ties by ID).
+    for n, complaint in enumerate(complaints):
+        at = complaint.created_at + timedelta(minutes=n // 2)
+        await Escalation.create(
+            complaint_id=complaint.id, basis=EscalationBasis.NO_REPLY, created_at=at, updated_at=at
+        )
+        await Notification.create(
+            user_id=cast.owner.user.id, kind="escalation.created", text=f"Nummer {n}", created_at=at
         )
     moderator = as_role(gql, cast, "moderator")
     partner = as_role(gql, cast, "partner")
