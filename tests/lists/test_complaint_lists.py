@@ -12,6 +12,7 @@ from amicable.models.enums import ComplaintCategory, ComplaintStatus, Visibility
 from amicable.resolvers import messages
 from tests.factories import gid, make_complaint
 from tests.moderation.conftest import ROLES, as_role
+from tests.test_feed_queries import counting_sql
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -299,3 +300,24 @@ async def test_categories_come_with_their_names(gql):
         headers={"Accept-Language": "fr-BE,fr;q=0.9,en;q=0.5"},
     )
     assert french.json()["data"]["categories"][-1] == {"value": "OTHER", "label": "Autre"}
+
+
+MY_FEED = """query($first: Int!) { me { complaints(first: $first, orderBy: LAST_ACTIVITY,
+  filter: {category: [BILLING, OTHER]}) { totalCount edges { node { reference title
+  company { name } recentMessages(count: 3) { body } } } } } }"""
+
+
+async def test_my_list_costs_the_same_statements_whatever_the_page(services, cast, gql):
+    services.settings.rate_limit_complaint_create = 100
+    for n in range(22):
+        await make_complaint(services, cast.owner, cast.company, title=f"Klacht nummer {n}")
+    owner = as_role(gql, cast, "owner")
+    counts = {}
+    for first in (2, 20):
+        with counting_sql() as counter:
+            data = await owner.data(MY_FEED, first=first)
+        assert len(data["me"]["complaints"]["edges"]) == first
+        counts[first] = len(counter.statements)
+    assert counts[2] == counts[20], counts
+    # credential, me, whose complaints, page, count, companies, recent messages
+    assert counts[20] <= 7, counts
