@@ -17,26 +17,31 @@ from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from tortoise import Tortoise
 
+from amicable import health, metrics
 from amicable.db import close_db, open_db
 from amicable.infra.languages import negotiate
 from amicable.infra.messages import Msg, render
+from amicable.mail.inbound import pipeline
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
 from amicable.mail.outbound.outbox import OutboxWorker
 from amicable.mail.outbound.sender import transport_for
+from amicable.proxies import TrustedProxies, parse_networks
 from amicable.resolvers import bounces as bounce_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
+from amicable.resolvers.nudge_worker import NudgeWorker
+from amicable.schema.explorer import ASSETS_PATH, explorer_assets, explorer_enabled
 from amicable.schema.view import GraphQLView
 from amicable.services import Services
 from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
+from amicable.web.downloads import attachment_download
+from amicable.web.widgets import badge_svg, chart_svg
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +52,17 @@ INBOUND_EMAIL_PATH = "/inbound/email"
 class BodySizeLimit:
     """Refuse request bodies over a limit with 413 before reading them whole."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        exempt: tuple[str, ...] = (),
+        multipart_max_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        # Multipart GraphQL requests carry files: room for the allowed number of them.
+        self.multipart_max_bytes = multipart_max_bytes or max_bytes
         # Routes that enforce their own, larger limit (raw inbound mail with attachments).
         self.exempt = exempt
 
@@ -57,9 +70,13 @@ class BodySizeLimit:
         if scope["type"] != "http" or scope.get("path") in self.exempt:
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(scope, receive, send, self.max_bytes)
+        headers = dict(scope.get("headers", []))
+        limit = self.max_bytes
+        if headers.get(b"content-type", b"").lower().startswith(b"multipart/"):
+            limit = self.multipart_max_bytes
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(scope, receive, send, limit)
             return
         seen = 0
 
@@ -68,14 +85,14 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
+                if seen > limit:
                     raise _BodyTooLarge()
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await _too_large(scope, receive, send, self.max_bytes)
+            await _too_large(scope, receive, send, limit)
 
 
 class _BodyTooLarge(Exception):
@@ -118,6 +135,8 @@ def create_app(
         settings=settings,
         events=EventBus(settings.broadcast_url, queue_size=settings.broadcast_queue_size),
     )
+    if services.redeliver is None:
+        services.redeliver = functools.partial(pipeline.redeliver, services)
     graphql = GraphQLView(services)
 
     @asynccontextmanager
@@ -131,8 +150,11 @@ def create_app(
                 transport_for(settings),
                 clock=services.clock,
                 on_gave_up=functools.partial(bounce_ops.outbound_failed, services),
+                heartbeat=heartbeat,
             )
             tasks.append(asyncio.create_task(worker.run()))
+            # Nudges run where the mail goes out: they only queue mail for the outbox.
+            tasks.append(asyncio.create_task(NudgeWorker(services).run()))
         bind = parse_bind(settings.smtpd_bind)
         smtpd = await start_smtpd(services, *bind) if bind else None
         try:
@@ -147,19 +169,20 @@ def create_app(
                     await task
             await services.events.disconnect()
             await close_db()
+            metrics.process_exiting()
 
-    async def healthz(request: Request) -> JSONResponse:
-        try:
-            await Tortoise.get_connection("default").execute_query("SELECT 1")
-        except Exception:
-            log.exception("health check: database unreachable")
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok"})
-
+    heartbeat = health.worker_heartbeat(services) if mail_worker else None
     middleware = [
+        Middleware(TrustedProxies, networks=parse_networks(settings.trusted_proxies)),
         Middleware(
-            BodySizeLimit, max_bytes=settings.max_request_bytes, exempt=(INBOUND_EMAIL_PATH,)
-        )
+            BodySizeLimit,
+            max_bytes=settings.max_request_bytes,
+            exempt=(INBOUND_EMAIL_PATH,),
+            # Each file may be one byte over the limit (refused with its own error) plus
+            # the parts' headers.
+            multipart_max_bytes=settings.max_request_bytes
+            + settings.attachment_max_count * (settings.attachment_max_bytes + 4096),
+        ),
     ]
     if settings.allowed_origins:
         middleware.append(
@@ -167,18 +190,29 @@ def create_app(
                 CORSMiddleware,
                 allow_origins=settings.allowed_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["Authorization", "Content-Type"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "Apollo-Require-Preflight",
+                    "X-Apollo-Operation-Name",
+                    "GraphQL-Require-Preflight",
+                ],
             )
         )
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/healthz", healthz),
+            *health.routes(),
             Route(INBOUND_EMAIL_PATH, inbound_email, methods=["POST"]),
+            *([Mount(ASSETS_PATH, explorer_assets())] if explorer_enabled(settings) else []),
+            Route("/attachments/{attachment_id}", attachment_download, methods=["GET"]),
+            Route("/widgets/companies/{slug}/badge.svg", badge_svg, methods=["GET"]),
+            Route("/widgets/companies/{slug}/chart.svg", chart_svg, methods=["GET"]),
         ],
         middleware=middleware,
         lifespan=lifespan,
     )
     app.state.services = services
+    app.state.worker_heartbeat = heartbeat
     return app

@@ -10,6 +10,7 @@ import getpass
 import logging
 import sys
 from collections.abc import Coroutine, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from amicable.models.enums import Role
@@ -21,21 +22,67 @@ T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from amicable import logs
+
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Tortoise announces every init and shutdown at INFO; that is noise on a command line.
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    logs.configure()
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except _Refused as refused:
+        for line in refused.lines:
+            sys.stderr.write(f"amicable: {line}\n")
+        return 2
+
+
+class _Refused(Exception):
+    """The command cannot start; `lines` say why, one problem each."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+def _checked_settings() -> Settings:
+    """The settings, checked: every problem is one line and the command does not start;
+    warnings are logged. Logging takes the settings' format and level from here on."""
+    from amicable import checks, logs
+
+    try:
+        settings = checks.load()
+    except checks.SettingsInvalid as invalid:
+        raise _Refused(invalid.lines) from None
+    report = checks.check(settings)
+    if not report.ok:
+        raise _Refused(report.errors)
+    logs.configure(settings.log_format, settings.log_level)
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    return settings
+
+
+def _ports_free(*listeners: tuple[str, str, int]) -> None:
+    """Refuse to start when a listener's port is taken, before anything else starts (a
+    migration, a worker sending mail) and fails later."""
+    from amicable.checks import port_in_use
+
+    taken = [
+        f"{what}: {host}:{port} is already in use by another process"
+        for what, host, port in listeners
+        if port_in_use(host, port)
+    ]
+    if taken:
+        raise _Refused(taken)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from amicable import __version__
+
     parser = argparse.ArgumentParser(prog="amicable", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"amicable {__version__}")
     commands = parser.add_subparsers(title="commands")
 
     serve = commands.add_parser("serve", help="run the service (GraphQL at /graphql)")
@@ -43,11 +90,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="fill a demo data set first")
     serve.add_argument(
-        "--no-worker", action="store_true", help="do not send the outbox (run `amicable worker`)"
+        "--no-worker",
+        action="store_true",
+        help="do not send the outbox or nudges (run `amicable worker`)",
     )
     serve.set_defaults(run=_serve)
 
-    worker = commands.add_parser("worker", help="send the outbox's mail")
+    worker = commands.add_parser("worker", help="send the outbox's mail and the due nudges")
     worker.set_defaults(run=_worker)
 
     smtpd = commands.add_parser("smtpd", help="run the inbound SMTP listener alone")
@@ -60,6 +109,14 @@ def _parser() -> argparse.ArgumentParser:
     inbound.add_argument("--sender", default="", help="the envelope sender")
     inbound.add_argument(
         "--recipient", action="append", default=[], help="an envelope recipient (repeatable)"
+    )
+    inbound.add_argument(
+        "--env-file", help="read the settings from this file (the environment still wins)"
+    )
+    inbound.add_argument(
+        "--allow-defaults",
+        action="store_true",
+        help="run without a configured database (SQLite under ./var); refused otherwise",
     )
     inbound.set_defaults(run=_inbound)
 
@@ -95,15 +152,31 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--member", action="store_true", help="a paying member (consumers)")
     create.add_argument("--language", choices=["nl", "fr", "en"], default="nl")
     create.set_defaults(run=_users_create)
+
+    members = commands.add_parser("members", help="memberships")
+    members_commands = members.add_subparsers(title="members commands", required=True)
+    sync = members_commands.add_parser(
+        "sync", help="reconcile memberships with the member list (CSV: email,member_number,expiry)"
+    )
+    sync.add_argument("file", type=Path)
+    sync.add_argument("--dry-run", action="store_true", help="report only; change nothing")
+    sync.set_defaults(run=_members_sync)
     return parser
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from amicable import logs
     from amicable.app import create_app
+    from amicable.mail.inbound.smtpd import parse_bind
 
-    settings = Settings()
+    settings = _checked_settings()
+    listeners = [("HTTP listener", args.host, args.port)]
+    bind = parse_bind(settings.smtpd_bind)
+    if bind:
+        listeners.append(("inbound SMTP listener (AMICABLE_SMTPD_BIND)", *bind))
+    _ports_free(*listeners)
     if args.demo:
         from amicable.demo import seed_demo
 
@@ -117,7 +190,13 @@ def _serve(args: argparse.Namespace) -> int:
         # permessage-deflate keeps a zlib window per connection (~50 KB each, measured):
         # the cost of an idle subscription doubles for little gain on small JSON events.
         ws_per_message_deflate=settings.websocket_compression,
-        proxy_headers=True,
+        # Client addresses come from AMICABLE_TRUSTED_PROXIES (amicable.proxies), and
+        # uvicorn's loggers write through ours (amicable.logs).
+        proxy_headers=False,
+        log_config=logs.uvicorn_log_config(),
+        log_level=logs.uvicorn_log_level(settings.log_level),
+        # Without it uvicorn waits for ever on a request whose body never finishes arriving.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
     return 0
 
@@ -133,15 +212,20 @@ def _worker(args: argparse.Namespace) -> int:
     from amicable.mail.outbound.outbox import OutboxWorker
     from amicable.mail.outbound.sender import transport_for
     from amicable.resolvers import bounces
+    from amicable.resolvers.nudge_worker import NudgeWorker
 
-    settings = Settings()
+    settings = _checked_settings()
 
     async def run() -> None:
         services = _services(settings)
         await services.events.connect()
         try:
             on_gave_up = functools.partial(bounces.outbound_failed, services)
-            await OutboxWorker(settings, transport_for(settings), on_gave_up=on_gave_up).run()
+            # The nudges (reminders, prompts, digests) only queue mail: they run beside it.
+            await asyncio.gather(
+                OutboxWorker(settings, transport_for(settings), on_gave_up=on_gave_up).run(),
+                NudgeWorker(services).run(),
+            )
         finally:
             await services.events.disconnect()
 
@@ -151,13 +235,17 @@ def _worker(args: argparse.Namespace) -> int:
 
 
 def _smtpd(args: argparse.Namespace) -> int:
+    from amicable.checks import smtpd_bind_problem
     from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
 
-    settings = Settings()
+    settings = _checked_settings()
+    if args.bind and smtpd_bind_problem(args.bind):
+        raise _Refused([f"--bind: {smtpd_bind_problem(args.bind)}"])
     bind = parse_bind(args.bind or settings.smtpd_bind)
     if bind is None:
         sys.stderr.write("the listener is off (AMICABLE_SMTPD_BIND=off); give --bind\n")
         return 2
+    _ports_free(("inbound SMTP listener", *bind))
 
     async def run() -> None:
         services = _services(settings)
@@ -175,27 +263,14 @@ def _smtpd(args: argparse.Namespace) -> int:
 
 
 def _inbound(args: argparse.Namespace) -> int:
-    from amicable.mail.inbound.errors import EX_TEMPFAIL
-    from amicable.mail.inbound.pipe import deliver_from_pipe
+    from amicable.inbound_command import run
 
-    settings = Settings()
-
-    async def run() -> int:
-        services = _services(settings)
-        await services.events.connect()
-        try:
-            return await deliver_from_pipe(
-                services, sys.stdin.buffer, sender=args.sender, recipients=args.recipient
-            )
-        finally:
-            await services.events.disconnect()
-
-    try:
-        return asyncio.run(_with_db(settings, run()))
-    except Exception:
-        # The database is unreachable (or similar): the MTA keeps the mail and retries.
-        log.exception("inbound: could not take the mail; the MTA will retry")
-        return EX_TEMPFAIL
+    return run(
+        env_file=args.env_file,
+        allow_defaults=args.allow_defaults,
+        sender=args.sender,
+        recipients=args.recipient,
+    )
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -250,7 +325,7 @@ def _scores_recompute(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from amicable.db import migrate
 
-    asyncio.run(migrate(Settings()))
+    asyncio.run(migrate(_checked_settings()))
     log.info("database is up to date")
     return 0
 
@@ -295,6 +370,23 @@ def _users_create(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(_with_db(Settings(), create()))
+
+
+def _members_sync(args: argparse.Namespace) -> int:
+    from amicable.resolvers import member_sync
+
+    try:
+        text = args.file.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        sys.stderr.write(f"cannot read {args.file}: {error}\n")
+        return 1
+    settings = Settings()
+    report = asyncio.run(
+        _with_db(settings, member_sync.sync(_services(settings), text, dry_run=args.dry_run))
+    )
+    out = sys.stderr if report.errors else sys.stdout
+    out.write("\n".join(report.lines()) + "\n")
+    return 1 if report.errors else 0
 
 
 def _read_password() -> str:

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import fcntl
 import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as _migrate_api
@@ -38,10 +44,71 @@ def _prepare(settings: Settings) -> str:
 
 
 async def migrate(settings: Settings) -> None:
-    """Apply the committed migrations; a no-op when the database is current."""
+    """Apply the committed migrations; a no-op when the database is current.
+
+    Tortoise's migrate takes no lock: two processes starting at once on an empty database
+    would both create the tables and both fail. Each process waits for the migration lock
+    (a Postgres advisory lock, or a file lock next to the SQLite file), then migrates;
+    whoever comes second finds the database current.
+    """
     url = _prepare(settings)
-    await _migrate_api(config=tortoise_config(url))
-    await Tortoise.close_connections()
+    async with migration_lock(url):
+        await _migrate_api(config=tortoise_config(url))
+        await Tortoise.close_connections()
+
+
+# Any constant shared by every process of the deployment; "amicable" in ASCII.
+MIGRATION_LOCK_ID = 0x616D6963_61626C65
+
+
+@contextlib.asynccontextmanager
+async def migration_lock(url: str) -> AsyncIterator[None]:
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgres", "asyncpg", "psycopg"):
+        async with _advisory_lock(url):
+            yield
+    elif scheme == "sqlite" and ":memory:" not in url:
+        async with _file_lock(Path(url.removeprefix("sqlite://")).with_suffix(".migrate-lock")):
+            yield
+    else:
+        yield
+
+
+_LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "passfile")
+
+
+@contextlib.asynccontextmanager
+async def _advisory_lock(url: str) -> AsyncIterator[None]:
+    import asyncpg
+
+    # A connection of its own, outside Tortoise's pool (which migrate opens and closes):
+    # the lock is the session's, released when the connection ends, even if we crash.
+    parts = urlsplit(url)
+    # Tortoise's own options (pool sizes and such) mean nothing to asyncpg; TLS ones do.
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair.partition("=")[0] in _LIBPQ_OPTIONS
+    )
+    connection = await asyncpg.connect(urlunsplit(("postgresql", *parts[1:3], query, "")))
+    try:
+        await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_ID)
+        try:
+            yield
+        finally:
+            await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_ID)
+    finally:
+        await connection.close()
+
+
+@contextlib.asynccontextmanager
+async def _file_lock(path: Path) -> AsyncIterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        # flock blocks; wait in a thread so the event loop stays free meanwhile.
+        await asyncio.to_thread(fcntl.flock, handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 async def open_db(settings: Settings, *, run_migrations: bool = True) -> None:
@@ -55,6 +122,10 @@ async def open_db(settings: Settings, *, run_migrations: bool = True) -> None:
     if run_migrations:
         await migrate(settings)
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    # Connect now, not in the first request: Tortoise 1.1 takes its connection lock before
+    # connecting lazily and never releases it if that request is cancelled meanwhile (its
+    # time budget ran out), which would hang every later query on SQLite.
+    await Tortoise.get_connection("default").execute_query("SELECT 1")
 
 
 async def close_db() -> None:

@@ -261,7 +261,13 @@ async def seed_demo(settings: Settings) -> None:
             thread,
             outcome,
         )
-    log.info("demo data created: %d companies, %d complaints", len(company_rows), len(COMPLAINTS))
+    # Enough history for scores and an item of every moderation kind; filing dozens of
+    # complaints from a handful of accounts is past the per-account rate limit.
+    from amicable.demo_showcase import seed_showcase
+
+    services.settings = settings.model_copy(update={"rate_limit_complaint_create": 10**6})
+    await seed_showcase(services, now, DEMO_PASSWORD)
+    log.info("demo data created: %d companies", len(company_rows))
 
 
 async def _demo_complaint(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -18,6 +18,8 @@ class Settings(BaseSettings):
         env_prefix="AMICABLE_", env_file=".env", extra="ignore", validate_default=True
     )
 
+    # "production" refuses the embedded defaults that are unsafe there (docs/operations.md).
+    env: str = "development"
     data_dir: Path = Path("var")
     database_url: str | None = Field(
         default=None, description="Tortoise URL; default: SQLite in the data folder"
@@ -34,6 +36,10 @@ class Settings(BaseSettings):
     reply_domain: str = "reply.amicable.localhost"
     inbound_secret: str | None = None
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Proxies (addresses or CIDRs) whose X-Forwarded-For is believed; nobody else's is.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     # Real time: events a subscriber may fall behind before it is dropped (the client is
     # told to subscribe again), and the graphql-ws keep-alive interval.
@@ -49,11 +55,21 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 2000
     max_request_bytes: int = 200_000
+    # Fields an operation selects, fragments expanded, each times the page sizes of the
+    # connections it sits in (docs/api.md); refused before execution above this.
+    max_query_cost: int = Field(default=25_000, ge=1)
+    # Wall-clock budget of one HTTP request's execution; refused with TIMEOUT past it.
+    request_timeout_seconds: float = Field(default=30.0, gt=0)
+    # On SIGTERM, how long requests and websockets in flight may take to finish before the
+    # server closes them and exits.
+    shutdown_grace_seconds: int = Field(default=10, ge=0)
     page_size_default: int = 20
     page_size_max: int = 100
     # Partners' dashboards page through rankings and lists in bulk.
     partner_page_size_max: int = 500
-    graphiql: bool = False
+    # The GraphQL explorer at GET /graphql (amicable/explorer.py): "auto" serves it
+    # outside production mode; "on"/"off" (or true/false) force it.
+    graphiql: Literal["auto", "on", "off"] = "auto"
 
     # Rate limits: attempts per window, per client address (login, registration) or per
     # account (complaint creation). In-process counters; see README.
@@ -75,7 +91,10 @@ class Settings(BaseSettings):
     outbox_backoff_max_seconds: float = 3600.0
     outbox_lease_seconds: float = 600.0
     inbound_max_bytes: int = 25_000_000
-    attachment_max_bytes: int = 10_000_000
+    # Attachments (docs/attachments.md): checked by content; images re-encoded without
+    # metadata. Types whose metadata we cannot strip (office documents) are not in the default.
+    attachment_max_bytes: int = Field(default=10_000_000, ge=1)
+    attachment_max_count: int = Field(default=5, ge=0)
     attachment_types: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: [
             "application/pdf",
@@ -84,14 +103,12 @@ class Settings(BaseSettings):
             "image/gif",
             "image/webp",
             "image/heic",
+            "image/heif",
             "text/plain",
-            "text/csv",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "application/vnd.oasis.opendocument.text",
-            "application/msword",
         ]
     )
+    # How long a signed download link works.
+    attachment_link_seconds: int = Field(default=600, ge=1)
     rate_limit_inbound_mail: int = 60
 
     # Moderation (docs/moderation.md): a folder of extra lexicon files ("category:
@@ -102,6 +119,19 @@ class Settings(BaseSettings):
     # Lifecycle
     feedback_window_days: int = 183
     token_lifetime_days: int = 30
+
+    # Accounts and companies (docs/accounts.md): how long mailed links work, how many such
+    # mails an account or address may cause per rate-limit window, and whether a confirmed
+    # claim from an address at a company's registered domain is approved without a moderator.
+    verification_link_hours: int = Field(default=72, ge=1)
+    password_reset_link_minutes: int = Field(default=60, ge=5)
+    email_change_link_hours: int = Field(default=24, ge=1)
+    invite_link_days: int = Field(default=14, ge=1)
+    claim_link_hours: int = Field(default=72, ge=1)
+    # The web reply link in each complaint mail (read and answer that thread, no account).
+    reply_link_days: int = Field(default=120, ge=1)
+    rate_limit_account_mail: int = Field(default=5, ge=1)
+    auto_approve_domain_claims: bool = False
 
     # Company scores (PRODUCT.md section 5, docs/scores.md). The formula reads these through
     # `amicable.scoring.ScoringRules.from_settings`, which also checks they fit together.
@@ -119,6 +149,47 @@ class Settings(BaseSettings):
         default_factory=lambda: [20.0, 40.0, 60.0, 80.0]
     )
 
+    @field_validator("graphiql", mode="before")
+    @classmethod
+    def _graphiql_switch(cls, value: object) -> object:
+        if isinstance(value, bool):
+            return "on" if value else "off"
+        if isinstance(value, str):
+            lowered = value.strip().lower()
+            return {"true": "on", "1": "on", "false": "off", "0": "off"}.get(lowered, lowered)
+        return value
+
+    # Nudges (docs/nudges.md): reminders to a silent company this many days after sending
+    # ("" turns them off); the consumer's notice when the response deadline passes; the
+    # feedback prompt this many days after the company's last reply went unanswered, and
+    # the last call this many days before the feedback window ends (0 turns either off);
+    # the agents' weekly digest, due on this weekday (0 = Monday) at this UTC hour.
+    reminder_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [7, 21])
+    deadline_notice: bool = True
+    feedback_prompt_days: int = Field(default=14, ge=0)
+    feedback_last_call_days: int = Field(default=7, ge=0)
+    agent_digest: bool = True
+    agent_digest_weekday: int = Field(default=0, ge=0, le=6)
+    agent_digest_hour: int = Field(default=7, ge=0, le=23)
+    nudge_poll_seconds: float = Field(default=30.0, gt=0)
+    nudge_batch_size: int = Field(default=50, ge=1)
+
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _split_reminder_days(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().lower() in ("", "off", "none"):
+                return []
+            return [int(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _check_reminder_days(cls, value: list[int]) -> list[int]:
+        if any(day < 1 for day in value) or value != sorted(set(value)):
+            raise ValueError("reminder days must be increasing whole days of at least 1")
+        return value
+
     @field_validator("score_label_bounds", mode="before")
     @classmethod
     def _split_label_bounds(cls, value: object) -> object:
@@ -126,12 +197,16 @@ class Settings(BaseSettings):
             return [float(part) for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("allowed_origins", "attachment_types", mode="before")
+    @field_validator("allowed_origins", "attachment_types", "trusted_proxies", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.env.strip().lower() == "production"
 
     @property
     def resolved_database_url(self) -> str:

@@ -48,6 +48,24 @@ def _required_services(request: pytest.FixtureRequest) -> None:
         require_service("PostgreSQL (AMICABLE_TEST_DATABASE_URL)", PG_URL is not None)
     if request.node.get_closest_marker("redis"):
         require_service("Redis (AMICABLE_TEST_REDIS_URL)", REDIS_URL is not None)
+    for marker, (name, available) in SYSTEM_TOOLS.items():
+        if request.node.get_closest_marker(marker):
+            require_service(name, available())
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+# Markers for tests that need a system package (`.ci/run` installs them under CI).
+SYSTEM_TOOLS = {
+    "postfix": (
+        "Postfix (postfix and sendmail, run as root)",
+        lambda: bool(shutil.which("postfix") and shutil.which("sendmail") and _is_root()),
+    ),
+    "browser": ("Chromium (chromium)", lambda: bool(shutil.which("chromium"))),
+    "node": ("Node.js and npm", lambda: bool(shutil.which("node") and shutil.which("npm"))),
+}
 
 
 # --- databases ----------------------------------------------------------------------------

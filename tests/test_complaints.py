@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from amicable.models import Company, Complaint
+from amicable.models import Company, Complaint, OutboxMail
 from amicable.models.enums import ComplaintStatus, Role
+from amicable.models.mail import OutboxKind, OutboxStatus
 from tests.conftest import GraphQLClient
 from tests.factories import gid, make_company, make_complaint, make_user
 
@@ -60,7 +61,12 @@ async def test_file_against_listed_company_is_sent_at_once(gql, services):
     complaint = data["complaintCreate"]["complaint"]
     assert data["complaintCreate"]["errors"] == []
     assert complaint["status"] == "WAITING_FOR_COMPANY"
-    assert complaint["sentAt"] is not None
+    # Queued for the company at once; `sentAt` waits for the relay to accept the mail.
+    assert complaint["sentAt"] is None
+    stored = await Complaint.get(reference=complaint["reference"])
+    assert await OutboxMail.exists(
+        complaint_id=stored.id, kind=OutboxKind.COMPLAINT, status=OutboxStatus.PENDING
+    )
     assert complaint["reference"].startswith("AM-") and len(complaint["reference"]) == 9
     assert complaint["company"] == {"name": "Telenova", "listed": True, "slug": "telenova"}
     assert complaint["privateDetails"] == {"phone": "0470 12 34 56"}
@@ -73,17 +79,25 @@ async def test_file_against_unlisted_company_creates_an_unlisted_record(gql, ser
         CREATE, input=_draft(companyName="Kapsalon Lotte", companyEmail="Info@Lotte.example")
     )
     complaint = data["complaintCreate"]["complaint"]
-    assert complaint["company"]["listed"] is False
-    company = await Company.get(slug=complaint["company"]["slug"])
-    assert company.name == "Kapsalon Lotte"
+    # The filer sees the name they typed; the record's slug is random and not shown.
+    assert complaint["company"] == {"name": "Kapsalon Lotte", "listed": False, "slug": None}
+    company = await Company.get(addresses__email="info@lotte.example")
+    assert company.name == "Kapsalon Lotte" and not company.listed
+    assert company.slug.startswith("unlisted-") and "lotte" not in company.slug
     assert [a.email for a in await company.addresses.all()] == ["info@lotte.example"]
     # No public page until a moderator lists it, though the public complaint names it.
     assert (await gql.data('{ company(slug: "kapsalon-lotte") { name } }')) == {"company": None}
-    # A second complaint to the same address reuses the record.
+    # A second complaint to the same address reuses the record, invisibly to the filer.
     again = await me.data(
         CREATE, input=_draft(companyName="Lotte", companyEmail="info@lotte.example")
     )
-    assert again["complaintCreate"]["complaint"]["company"]["slug"] == "kapsalon-lotte"
+    assert again["complaintCreate"]["complaint"]["company"] == {
+        "name": "Lotte",
+        "listed": False,
+        "slug": None,
+    }
+    assert await Company.filter(addresses__email="info@lotte.example").count() == 1
+    assert await Complaint.filter(company_id=company.id).count() == 2
 
 
 async def test_invalid_drafts_are_payload_errors(gql, services):

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import email
+import email.message
+import email.policy
+import mailbox
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -95,12 +100,40 @@ def server(settings: Settings, db: None, tmp_path: Path) -> Iterator[Server]:
     _stop(running)
 
 
-def test_register_file_and_read_over_http(server: Server):
+def _mailed_token(maildir: Path, recipient: str) -> str:
+    """The token in the newest mailed link to `recipient`, once the worker delivered it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if maildir.exists():
+            for message in mailbox.Maildir(maildir, create=False):
+                parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+                if recipient in str(parsed["To"]):
+                    body = parsed.get_body(("plain",))
+                    assert isinstance(body, email.message.EmailMessage)
+                    found = re.search(r"token=(amv_[A-Za-z0-9_-]+)", body.get_content())
+                    if found:
+                        return found.group(1)
+        time.sleep(0.2)
+    raise AssertionError(f"no mail with a link to {recipient}")
+
+
+def test_register_file_and_read_over_http(server: Server, tmp_path: Path):
     registered = server.graphql(
         'mutation { accountRegister(input: {email: "anna@example.org", password: "een lang'
         ' wachtwoord", fullName: "Anna Janssens"}) { token errors { code } } }'
     )
     token = registered["data"]["accountRegister"]["token"]
+    # Complaints are mailed and published once the address is verified by the mailed link.
+    verification = _mailed_token(tmp_path / "server" / "maildir", "anna@example.org")
+    verified = server.graphql(
+        "mutation($t: String!) { accountVerifyEmail(input: {token: $t}) {"
+        " user { emailVerified } errors { code } } }",
+        t=verification,
+    )
+    assert verified["data"]["accountVerifyEmail"] == {
+        "user": {"emailVerified": True},
+        "errors": [],
+    }
     filed = server.graphql(
         """mutation { complaintCreate(input: {companyName: "Fietsen Vandamme",
             companyEmail: "info@fietsenvandamme.example", title: "Fiets nog steeds defect",

@@ -6,8 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
+from amicable.models import OutboxMail
 from amicable.models.enums import Role
+from amicable.models.mail import OutboxStatus
 from amicable.resolvers import messages
 from tests.conftest import GraphQLClient
 from tests.factories import make_company, make_complaint, make_user
@@ -60,3 +63,40 @@ async def test_feed_statement_count_does_not_grow_with_the_page(gql: GraphQLClie
     assert counts[2] == counts[20], counts
     # page, count, companies, consumers, recent messages
     assert counts[20] <= 5, counts
+
+
+FEED_SENT = """query($first: Int!) { complaints(first: $first) { edges { node {
+  reference sentAt company { name } } } } }"""
+
+
+async def test_feed_sent_at_reads_the_outbox_in_one_batch(gql: GraphQLClient, services):
+    """`sentAt` is the relay's acceptance, read from the outbox through the page's delivery
+    loader: a page costs the same statements whatever its size, accepted or not."""
+    services.settings.rate_limit_complaint_create = 1000
+    moderator = await make_user(services, Role.MODERATOR)
+    company = await make_company(moderator.viewer, "Bedrijf Verzonden")
+    consumer = await make_user(services, name="Klant Verzonden Peeters")
+    accepted_at = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    accepted: set[str] = set()
+    for i in range(24):
+        complaint = await make_complaint(services, consumer, company)
+        if i % 2:
+            # As the worker leaves it when the relay accepted the mail.
+            await OutboxMail.filter(complaint_id=complaint.id).update(
+                status=OutboxStatus.SENT, sent_at=accepted_at
+            )
+            accepted.add(complaint.reference)
+
+    counts = {}
+    for first in (2, 20):
+        with counting_sql() as counter:
+            data = await gql.data(FEED_SENT, first=first)
+        nodes = [edge["node"] for edge in data["complaints"]["edges"]]
+        assert len(nodes) == first
+        for node in nodes:
+            expected = accepted_at.isoformat() if node["reference"] in accepted else None
+            assert node["sentAt"] == expected
+        counts[first] = len(counter.statements)
+    assert counts[2] == counts[20], counts
+    # page, count, companies, complaint mails
+    assert counts[20] <= 4, counts

@@ -92,12 +92,19 @@ def test_parameters_fill_the_message_in_every_language():
 
 def test_the_api_enums_cover_the_values_the_operations_store():
     from amicable import scoring
+    from amicable.models.nudge import NudgeKind
     from amicable.resolvers import notifications
     from amicable.schema.types.moderation import LexiconCategory, NotificationKind
     from amicable.schema.types.score import ScoreLabel, ScoreUnavailableReason
     from amicable.screening import lexicon
 
-    assert {k.value for k in NotificationKind} == set(notifications._TEXTS)
+    # Nudges notify the consumer as "nudge.<kind>" (the worker writes their text).
+    nudged = {
+        f"nudge.{kind.value.lower()}"
+        for kind in NudgeKind
+        if kind not in (NudgeKind.REMINDER, NudgeKind.AGENT_DIGEST)
+    }
+    assert {k.value for k in NotificationKind} == set(notifications._TEXTS) | nudged
     assert [label.value for label in ScoreLabel] == list(scoring.LABELS)
     assert {r.value for r in ScoreUnavailableReason} == {scoring.NOT_ENOUGH_DATA}
     assert {c.value for c in LexiconCategory} == set(lexicon.CATEGORIES)

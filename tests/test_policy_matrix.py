@@ -7,28 +7,40 @@ PRODUCT.md section 3, written out here by hand, not derived from the policy unde
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from amicable.models import Complaint, Message
-from amicable.models.enums import AuthorKind, Channel, ComplaintStatus, ModerationState, Role
+from amicable.mail.outbound import links
+from amicable.models import CompanyAddress, Complaint, Message
+from amicable.models.enums import (
+    AuthorKind,
+    Channel,
+    ComplaintStatus,
+    Language,
+    ModerationState,
+    Role,
+)
 from amicable.models.enums import Visibility as V
 from amicable.policy import ViewerKind
-from amicable.resolvers import accounts, messages
+from amicable.resolvers import accounts, magic_links, messages, onboarding
+from tests.accounts.mailed import complaint_link, last_token
 from tests.conftest import GraphQLClient
 from tests.factories import gid, make_company, make_complaint, make_user
 
 # Each kind of viewer, in the situations it is tried in (a consumer as the complaint's owner
-# and as a stranger, an agent of the company and of another one). The rows are read from
+# and as a stranger, an agent of the company and of another one, agents who came through
+# onboarding, who see exactly what an agent made otherwise sees). The rows are read from
 # the enum itself: a new kind of viewer without its situations here fails at collection.
 SITUATIONS: dict[ViewerKind, list[str]] = {
     ViewerKind.ANONYMOUS: ["anonymous"],
     ViewerKind.CONSUMER: ["owner", "other_consumer"],
-    ViewerKind.AGENT: ["agent", "other_agent"],
+    ViewerKind.AGENT: ["agent", "other_agent", "invited_agent", "claimed_agent"],
     ViewerKind.MODERATOR: ["moderator"],
     ViewerKind.LAWYER: ["lawyer"],
     ViewerKind.PARTNER: ["partner"],
+    # The reply link in the "public" complaint's mail to the company.
+    ViewerKind.COMPANY_LINK: ["link"],
 }
 ROLES = [name for kind in ViewerKind for name in SITUATIONS[kind]]
 
@@ -56,16 +68,20 @@ SEES = {
     },
     "lawyer": {"public", "public_redacted", "private_escalated"},
     "partner": {"public", "public_redacted"},
+    "invited_agent": {"public", "public_redacted", "private", "private_escalated"},
+    "claimed_agent": {"public", "public_redacted", "private", "private_escalated"},
+    # Its own complaint and nothing else, not even the other public ones.
+    "link": {"public"},
 }
 
 # Who reads the consumer's identity, the private part and original (unmasked) text.
-PRIVATE_READERS = {"owner", "agent", "moderator"}
+PRIVATE_READERS = {"owner", "agent", "moderator", "invited_agent", "claimed_agent", "link"}
 # Lawyers read private details only on escalated dossiers.
 ESCALATED_PRIVATE_READERS = PRIVATE_READERS | {"lawyer"}
 # Who sees a message waiting for moderation, written by the owner.
 PENDING_MESSAGE_READERS = {"owner", "moderator"}
 # Who sees the address a mailed reply came from.
-SENDER_ADDRESS_READERS = {"agent", "moderator"}
+SENDER_ADDRESS_READERS = {"agent", "moderator", "invited_agent", "claimed_agent", "link"}
 
 ALL = [
     "public",
@@ -137,7 +153,11 @@ async def world(services) -> World:
         sender_email="support@telenova.example",
         created_at=datetime.now(UTC),
     )
+    invited, claimed = await _onboarded_agents(services, moderator.viewer, company)
     tokens: dict[str, str | None] = {
+        "invited_agent": invited,
+        "claimed_agent": claimed,
+        "link": await complaint_link(made["public"].id),
         "anonymous": None,
         "owner": owner.token,
         "other_consumer": other.token,
@@ -148,6 +168,21 @@ async def world(services) -> World:
         "partner": partner_key,
     }
     return World(tokens, made, pending, mailed, company.slug)
+
+
+async def _onboarded_agents(services, moderator, company) -> tuple[str, str]:
+    """An agent by invitation and one by an approved claim, through the real operations."""
+    await onboarding.invite_agent(services, moderator, company.id, "invited@agents.example")
+    invitation = await last_token("invited@agents.example")
+    invited = await onboarding.accept_invitation(
+        services, invitation, password="een lang wachtwoord", full_name="Ines", language=Language.NL
+    )
+    (address,) = await CompanyAddress.filter(company_id=company.id).values_list("email", flat=True)
+    staff = await make_user(services, name="Cas Claim", email=f"cas@{str(address).split('@')[1]}")
+    claim = await onboarding.claim(services, staff.viewer, company.id)
+    await onboarding.confirm_claim(services, await last_token(staff.user.email))
+    await onboarding.decide_claim(services, moderator, claim.id, approve=True)
+    return invited.token, staff.token
 
 
 COMPLAINT_FIELDS = """
@@ -305,3 +340,42 @@ async def test_mutations_on_hidden_complaints_answer_not_found(role, key, world,
     assert payload["message"] is None and payload["complaint"] is None
     assert payload["errors"] == missing["messagePost"]["errors"]
     assert payload["errors"][0]["code"] == "NOT_FOUND"
+
+
+READ_PATHS = [
+    "query($id: ID!) { complaint(id: $id) { reference } }",
+    "query($id: ID!) { node(id: $id) { id } }",
+    "query { complaints(first: 5) { totalCount } }",
+    "query { me { email } }",
+]
+
+
+@pytest.mark.parametrize("kind", ["expired", "revoked", "forged", "other_secret", "mailed_token"])
+async def test_dead_links_and_mailed_tokens_open_nothing_and_say_so_alike(
+    kind, world, gql, services
+):
+    """An expired or withdrawn reply link, a forged one, and the single-use tokens of mailed
+    account links (which are no credentials at all) answer exactly as an unknown token."""
+    public = world.complaints["public"]
+    link = world.tokens["link"]
+    assert link is not None
+    if kind == "expired":
+        issued = datetime.now(UTC) - timedelta(days=services.settings.reply_link_days + 1)
+        credential = links.make(services.settings, public.id, "x@telenova.example", issued)
+    elif kind == "revoked":
+        moderator = await accounts.authenticate(services, world.tokens["moderator"] or "")
+        assert moderator is not None
+        await magic_links.revoke(services, moderator, public.id, link)
+        credential = link
+    elif kind == "forged":
+        credential = link[:-4] + ("0000" if not link.endswith("0000") else "1111")
+    elif kind == "other_secret":
+        credential = "aml_" + link[4:].upper()
+    else:
+        credential = await last_token("invited@agents.example")
+    unknown = GraphQLClient(gql.http, "amt_unknown")
+    client = GraphQLClient(gql.http, credential)
+    for query in READ_PATHS:
+        expected = await unknown.execute(query, id=gid("Complaint", public.id))
+        assert expected["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
+        assert await client.execute(query, id=gid("Complaint", public.id)) == expected

@@ -35,6 +35,16 @@ class ErrorCode(StrEnum):
     # deadline passed unanswered, or once closed as not resolved.
     MEMBERS_ONLY = "MEMBERS_ONLY"
     NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    # A full name that is or holds an email address or a phone number: it would show
+    # through the public pseudonym.
+    NAME_HAS_CONTACT_DETAILS = "NAME_HAS_CONTACT_DETAILS"
+    # A mailed link (verification, reset, invitation, claim) that is unknown, used or
+    # expired: one code and one message for all three, so a guess learns nothing.
+    INVALID_TOKEN = "INVALID_TOKEN"
+    # Attachments: larger than the limit, of a type not accepted (by content), too many.
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    FILE_TYPE_NOT_ALLOWED = "FILE_TYPE_NOT_ALLOWED"
+    TOO_MANY_FILES = "TOO_MANY_FILES"
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from enum import StrEnum
 
+from amicable.infra.messages_accounts import MORE
 from amicable.models.enums import ComplaintCategory, Language
 
 NL, FR, EN = Language.NL, Language.FR, Language.EN
@@ -67,6 +68,30 @@ class Msg(StrEnum):
     SLUG_INVALID = "slug_invalid"
     REPORT_TARGET_REQUIRED = "report_target_required"
     CONFIRM_ERASURE = "confirm_erasure"
+    # Accounts, onboarding, attachments, operators (words in `messages_accounts.py`).
+    NAME_HAS_CONTACT_DETAILS = "name_has_contact_details"
+    TOO_MANY_FILES = "too_many_files"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_NOT_ALLOWED = "file_type_not_allowed"
+    ONLY_KEPT_FILE_PUBLIC = "only_kept_file_public"
+    CURRENT_PASSWORD_WRONG = "current_password_wrong"
+    PASSWORD_WRONG = "password_wrong"
+    SAME_EMAIL = "same_email"
+    NOT_A_DOMAIN = "not_a_domain"
+    PUBLIC_MAIL_PROVIDER = "public_mail_provider"
+    TOO_MANY_DOMAINS = "too_many_domains"
+    NOT_A_REPLY_LINK = "not_a_reply_link"
+    INVALID_TOKEN = "invalid_token"
+    MEMBER_NUMBER_REQUIRED = "member_number_required"
+    MEMBER_UNTIL_REQUIRED = "member_until_required"
+    VERIFY_EMAIL_FIRST = "verify_email_first"
+    EMAIL_NOT_AT_COMPANY_DOMAIN = "email_not_at_company_domain"
+    CLAIM_NOT_CONFIRMED = "claim_not_confirmed"
+    CLAIMANT_CANNOT_BE_AGENT = "claimant_cannot_be_agent"
+    ONLY_FAILED_MAIL = "only_failed_mail"
+    COMPANY_HAS_NO_ADDRESS = "company_has_no_address"
+    ONLY_UNPROCESSABLE_MAIL = "only_unprocessable_mail"
+    EMAIL_ALREADY_VERIFIED = "email_already_verified"
     # Top-level errors outside the operations.
     SLOW_CONSUMER = "slow_consumer"
     BODY_TOO_LARGE = "body_too_large"
@@ -304,6 +329,8 @@ CATALOGUE: dict[Msg, dict[Language, str]] = {
     },
 }
 
+CATALOGUE.update({Msg(key): words for key, words in MORE.items()})
+
 # The names of what can be missing ({thing} in NOT_FOUND), and of the input fields
 # ({label} in the input checks). Keys are the API's names.
 THINGS: dict[str, dict[Language, str]] = {
@@ -317,6 +344,11 @@ THINGS: dict[str, dict[Language, str]] = {
     "User": {NL: "Account", FR: "Compte", EN: "Account"},
     "UserNotification": {NL: "Melding", FR: "Notification", EN: "Notification"},
     "ApiKey": {NL: "API-sleutel", FR: "Clé d'API", EN: "API key"},
+    "Attachment": {NL: "Bijlage", FR: "Pièce jointe", EN: "Attachment"},
+    "CompanyClaim": {NL: "Bedrijfsaanvraag", FR: "Revendication d'entreprise", EN: "Company claim"},
+    "InboundMail": {NL: "Inkomende mail", FR: "Courrier entrant", EN: "Inbound mail"},
+    "OutboundMail": {NL: "Uitgaande mail", FR: "Courrier sortant", EN: "Outbound mail"},
+    "OutboxMail": {NL: "Uitgaande mail", FR: "Courrier sortant", EN: "Outbound mail"},
     "CorrectionRequest": {
         NL: "Correctieverzoek",
         FR: "Demande de correction",
@@ -342,6 +374,7 @@ FIELD_LABELS: dict[str, dict[Language, str]] = {
     "comment": {NL: "Opmerking", FR: "Commentaire", EN: "Comment"},
     "body": {NL: "Bericht", FR: "Message", EN: "Body"},
     "name": {NL: "Naam", FR: "Nom", EN: "Name"},
+    "newEmail": {NL: "Nieuw e-mailadres", FR: "Nouvelle adresse e-mail", EN: "New email address"},
     "fullName": {NL: "Volledige naam", FR: "Nom complet", EN: "Full name"},
     "partnerName": {NL: "Naam van de partner", FR: "Nom du partenaire", EN: "Partner name"},
     "contactPerson": {NL: "Contactpersoon", FR: "Personne de contact", EN: "Contact person"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
+from amicable import metrics
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
 from amicable.infra.messages import Msg
 
@@ -25,6 +26,7 @@ class RateLimiter:
         while hits and hits[0] <= now - window_seconds:
             hits.popleft()
         if len(hits) >= limit:
+            metrics.RATE_LIMITED.labels(action).inc()
             raise OperationFailed(
                 UserError(
                     ErrorCode.RATE_LIMITED,

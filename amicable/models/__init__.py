@@ -1,5 +1,11 @@
 """Tortoise models, one module per aggregate. Migrations live in `migrations/`."""
 
+from amicable.models.account_tokens import (
+    AccountToken,
+    CompanyClaim,
+    CompanyDomain,
+    MagicLinkRevocation,
+)
 from amicable.models.audit import AuditEntry
 from amicable.models.company import Company, CompanyAddress
 from amicable.models.complaint import Attachment, Complaint, Message
@@ -13,6 +19,7 @@ from amicable.models.moderation import (
     ModerationItem,
     Notification,
 )
+from amicable.models.nudge import Nudge
 from amicable.models.score import (
     AwaitingReply,
     CompanyDayStats,
@@ -24,13 +31,16 @@ from amicable.models.user import AccessToken, ApiKey, User
 
 __all__ = [
     "AccessToken",
+    "AccountToken",
     "ApiKey",
     "Attachment",
     "AuditEntry",
     "AwaitingReply",
     "Company",
     "CompanyAddress",
+    "CompanyClaim",
     "CompanyDayStats",
+    "CompanyDomain",
     "CompanyMonthStats",
     "CompanyScore",
     "CompanyScoreCategory",
@@ -41,9 +51,11 @@ __all__ = [
     "Escalation",
     "InboundMail",
     "LawyerNote",
+    "MagicLinkRevocation",
     "Message",
     "ModerationItem",
     "Notification",
+    "Nudge",
     "OutboxMail",
     "User",
 ]

@@ -17,6 +17,9 @@ class AuditEntry(Model):
     target_type = fields.CharField(max_length=32)
     target_id = fields.UUIDField()
     data: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+    # The company the actor acted for (an agent, a web reply link's holder) or that the
+    # action concerned (invitations, suspensions): moderators read a company's log by it.
+    company_id = fields.UUIDField(null=True, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

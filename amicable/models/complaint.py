@@ -40,6 +40,10 @@ class Complaint(Model):
         "amicable.Company", related_name="complaints", on_delete=fields.RESTRICT
     )
     company_id: uuid.UUID
+    # The company's name as the consumer typed it, when they filed by name and address: what
+    # they (and the public) see of an unlisted company, whose record may be older than their
+    # complaint and named by someone else. Empty when filed against a listed company.
+    company_name = fields.CharField(max_length=200, default="")
 
     # Public part, as written and as shown to the public.
     title = fields.CharField(max_length=200)
@@ -70,6 +74,9 @@ class Complaint(Model):
     # The latest of its filing and its published messages: the "last activity" order of
     # lists. Kept in step by the thread (`messages._apply_published`).
     last_activity_at = fields.DatetimeField(db_index=True)
+    # Why a complaint that is ready to send was not mailed yet ("EMAIL_NOT_VERIFIED": its
+    # consumer has not verified their address); empty once queued.
+    unsent_reason = fields.CharField(max_length=24, default="")
 
     messages: fields.ReverseRelation[Message]
 
@@ -115,9 +122,11 @@ class Attachment(Model):
     complaint: fields.ForeignKeyRelation[Complaint] = fields.ForeignKeyField(
         "amicable.Complaint", related_name="attachments", on_delete=fields.CASCADE
     )
+    complaint_id: uuid.UUID
     message: fields.ForeignKeyNullableRelation[Message] = fields.ForeignKeyField(
         "amicable.Message", related_name="attachments", null=True, on_delete=fields.CASCADE
     )
+    message_id: uuid.UUID | None
     filename = fields.CharField(max_length=255)
     content_type = fields.CharField(max_length=127)
     size = fields.IntField()

@@ -33,6 +33,8 @@ class ModerationItemKind(StrEnum):
     # A delivery report naming no recipient, or a permanent failure we cannot tie to an
     # address we mailed: a person reads it, nothing is marked automatically.
     DELIVERY_REPORT = "DELIVERY_REPORT"
+    EMPTY_REPLY = "EMPTY_REPLY"  # a mailed reply with nothing new once trimmed; not posted
+    UNPROCESSABLE_MAIL = "UNPROCESSABLE_MAIL"  # a mail the pipeline could not process
 
 
 class ModerationDecision(StrEnum):

@@ -26,10 +26,19 @@ class User(Model):
     )
     company_id: uuid.UUID | None
     is_member = fields.BooleanField(default=False)
+    # Membership details (moderators or the member list sync); an expired member is not one.
+    member_number = fields.CharField(max_length=64, default="")
+    member_until = fields.DateField(null=True)
+    # Null until the owner follows the mailed link; nothing they file is mailed before.
+    email_verified_at = fields.DatetimeField(null=True)
+    # A suspended agent cannot sign in; their tokens were revoked when suspended.
+    suspended_at = fields.DatetimeField(null=True)
     language = fields.CharEnumField(Language, max_length=2, default=Language.NL)
     created_at = fields.DatetimeField(auto_now_add=True)
     # Set when the account was erased at its owner's request (personal data removed).
     erased_at = fields.DatetimeField(null=True)
+    # Agents receive a weekly digest of their company's open complaints unless they opt out.
+    agent_digest = fields.BooleanField(default=True)
 
     class Meta:
         table = "user_account"

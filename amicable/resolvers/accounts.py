@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from amicable import security
+from amicable.infra.clock import utc_now
 from amicable.infra.errors import (
     ErrorCode,
     Forbidden,
@@ -23,7 +24,8 @@ from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import AccessToken, ApiKey, Company, User
 from amicable.models.enums import Language, Role
 from amicable.policy import Capability, Viewer, ViewerKind, can_manage_companies, role_can
-from amicable.resolvers import audit
+from amicable.resolvers import audit, magic_links, membership, verification
+from amicable.screening.names import contact_details_in_name
 from amicable.services import Services
 
 MIN_PASSWORD_LENGTH = 10
@@ -55,8 +57,8 @@ async def register(
     email = normalise_email(email)
     errors = [
         *check_email("email", email),
-        *check_text("fullName", full_name, max_length=200),
-        *_check_password(password),
+        *check_full_name(full_name),
+        *check_password(password),
     ]
     if errors:
         raise OperationFailed(*errors)
@@ -71,6 +73,7 @@ async def register(
                 language=language,
             )
             token = await issue_token(services, user)
+            await verification.send_verification(services, user)
     except IntegrityError as exc:
         raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email")) from exc
     return IssuedToken(user, token)
@@ -89,7 +92,8 @@ async def create_token(
     user = await User.get_or_none(email=normalise_email(email))
     # Verify even when the account is missing, so timing tells nothing.
     ok = await security.verify_password(user.password_hash if user else None, password)
-    if user is None or not ok:
+    # A suspended agent's password still verifies; the answer is the same as a wrong one.
+    if user is None or not ok or user.suspended_at is not None:
         raise OperationFailed(UserError(ErrorCode.INVALID_CREDENTIALS, Msg.BAD_CREDENTIALS))
     return IssuedToken(user, await issue_token(services, user))
 
@@ -117,8 +121,8 @@ async def create_user(
     email = normalise_email(email)
     errors = [
         *check_email("email", email),
-        *check_text("fullName", full_name, max_length=200),
-        *_check_password(password),
+        *check_full_name(full_name),
+        *check_password(password),
     ]
     for_company = role_can(role, Capability.ACT_FOR_COMPANY)
     if for_company and company is None:
@@ -134,6 +138,8 @@ async def create_user(
             company=company if for_company else None,
             is_member=is_member,
             language=language,
+            # Made by an operator or a moderator, who vouch for the address.
+            email_verified_at=utc_now(),
         )
     except IntegrityError as exc:
         raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email")) from exc
@@ -159,6 +165,8 @@ async def create_api_key(viewer: Viewer, *, partner_name: str) -> tuple[ApiKey, 
 async def authenticate(services: Services, credential: str) -> Viewer | None:
     """The viewer a bearer credential stands for, or None if it is unknown, expired or
     revoked."""
+    if credential.startswith(security.LINK_TOKEN_PREFIX):
+        return await magic_links.authenticate(services, credential)
     hashed = security.digest(credential)
     if credential.startswith(security.API_KEY_PREFIX):
         key = await ApiKey.get_or_none(key_hash=hashed, revoked_at__isnull=True)
@@ -169,8 +177,14 @@ async def authenticate(services: Services, credential: str) -> Viewer | None:
     if token is None:
         return None
     user = token.user
+    if user.suspended_at is not None:
+        return None
     return Viewer.for_user(
-        user.id, user.role, company_id=user.company_id, is_member=user.is_member, token_id=token.id
+        user.id,
+        user.role,
+        company_id=user.company_id,
+        is_member=membership.is_active(user, services.now()),
+        token_id=token.id,
     )
 
 
@@ -183,6 +197,8 @@ async def credential_still_valid(services: Services, viewer: Viewer) -> bool:
         )
     if viewer.api_key_id is not None:
         return await ApiKey.exists(id=viewer.api_key_id, revoked_at__isnull=True)
+    if viewer.link_complaint_id is not None:
+        return await magic_links.still_valid(services, viewer)
     return True  # anonymous: nothing to withdraw
 
 
@@ -200,18 +216,29 @@ async def issue_token(services: Services, user: User) -> str:
     return token
 
 
-def _check_password(password: str) -> list[UserError]:
+def check_full_name(full_name: str) -> list[UserError]:
+    errors = check_text("fullName", full_name, max_length=200)
+    if not errors and contact_details_in_name(full_name):
+        errors.append(
+            UserError(
+                ErrorCode.NAME_HAS_CONTACT_DETAILS,
+                Msg.NAME_HAS_CONTACT_DETAILS,
+                "fullName",
+            )
+        )
+    return errors
+
+
+def check_password(password: str, field: str = "password") -> list[UserError]:
     if len(password) < MIN_PASSWORD_LENGTH:
         return [
             UserError(
                 ErrorCode.INVALID,
                 Msg.PASSWORD_TOO_SHORT,
-                "password",
+                field,
                 {"minLength": MIN_PASSWORD_LENGTH},
             )
         ]
     if len(password) > 1024:
-        return [
-            UserError(ErrorCode.TOO_LONG, Msg.PASSWORD_TOO_LONG, "password", {"maxLength": 1024})
-        ]
+        return [UserError(ErrorCode.TOO_LONG, Msg.PASSWORD_TOO_LONG, field, {"maxLength": 1024})]
     return []

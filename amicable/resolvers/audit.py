@@ -15,9 +15,13 @@ async def record(
     target_id: uuid.UUID,
     *,
     actor_kind: str | None = None,
+    company_id: uuid.UUID | None = None,
     **data: object,
 ) -> None:
+    if viewer is not None and viewer.link_recipient:
+        data.setdefault("link_recipient", viewer.link_recipient)
     await AuditEntry.create(
+        company_id=company_id or (viewer.company_id if viewer else None),
         actor_user_id=viewer.user_id if viewer else None,
         actor_kind=actor_kind or (viewer.kind.value if viewer else "system"),
         action=action,

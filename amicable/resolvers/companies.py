@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -84,6 +85,12 @@ async def update(viewer: Viewer, company_id: uuid.UUID, changes: CompanyChanges)
         if changes.contact_person is not None:
             company.contact_person = changes.contact_person.strip()
         if changes.listed is not None:
+            if (
+                changes.listed
+                and company.slug.startswith(UNLISTED_SLUG_PREFIX)
+                and not (changes.slug)
+            ):
+                company.slug = await unique_slug(company.name)
             company.listed = changes.listed
         company.refresh_search_text()
         await company.save()
@@ -114,16 +121,30 @@ async def search(viewer: Viewer, *, text: str | None, page: Window) -> Page[Comp
 async def find_or_create_unlisted(name: str, email: str) -> Company:
     """The company a consumer typed in: an existing one that has this complaint address,
     or a new unlisted record (no public dashboard until a moderator lists it).
-    Runs inside the caller's transaction."""
+    Runs inside the caller's transaction. Which of the two it was is never shown to the
+    consumer: they see the name they typed (the complaint's `company_name`)."""
     email = normalise_email(email)
     address = await CompanyAddress.filter(email=email).select_related("company").first()
     if address is not None:
         return address.company
-    company = Company(name=name.strip(), slug=await unique_slug(name), listed=False)
+    company = Company(name=name.strip(), slug=await unlisted_slug(), listed=False)
     company.refresh_search_text()
     await company.save()
     await CompanyAddress.create(company=company, email=email, position=0)
     return company
+
+
+# Unlisted records made from what a consumer typed get a random slug: one derived from the
+# name would tell the next person who types that name that a record (and so a complaint)
+# already exists. Listing the company gives it a slug from its name.
+UNLISTED_SLUG_PREFIX = "unlisted-"
+
+
+async def unlisted_slug() -> str:
+    while True:
+        slug = UNLISTED_SLUG_PREFIX + secrets.token_hex(8)
+        if not await Company.exists(slug=slug):
+            return slug
 
 
 async def unique_slug(name: str) -> str:

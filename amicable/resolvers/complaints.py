@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -37,12 +38,17 @@ from amicable.policy import (
     can_see_complaint,
     complaint_filter,
     is_owner,
+    private_details_filter,
 )
-from amicable.resolvers import audit, screen
+from amicable.resolvers import attachments as attachment_ops
+from amicable.resolvers import audit, screen, unsent
 from amicable.resolvers import companies as company_ops
+from amicable.resolvers import nudges as nudge_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.moderation_items import queue_item
 from amicable.resolvers.publish import committed, publish
+from amicable.resolvers.search_privacy import private_match
+from amicable.screening.known import KnownPrivate
 from amicable.services import Services
 from amicable.subscriptions.bus.events import (
     ComplaintCreated,
@@ -70,6 +76,8 @@ class ComplaintDraft:
     phone: str = ""
     postal_address: str = ""
     errors: list[UserError] = field(default_factory=list)
+    # Files filed with the complaint, checked by `attachments.prepare`.
+    uploads: Sequence[attachment_ops.Upload] = ()
 
 
 class ComplaintOrder(StrEnum):
@@ -95,6 +103,8 @@ class ComplaintFilter:
     created_before: datetime | None = None
     # One account's complaints: those it filed (a consumer) or its company's (an agent).
     account_id: uuid.UUID | None = None
+    # One complaint only: its own view of an unlisted company lists nothing else.
+    complaint_id: uuid.UUID | None = None
 
 
 async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> Complaint:
@@ -110,12 +120,22 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
     errors = _check_draft(draft)
     if errors:
         raise OperationFailed(*errors)
+    files = await attachment_ops.prepare(services, draft.uploads, "attachments")
     now = services.now()
     consumer = await User.get(id=viewer.user_id)
     texts = [draft.title.strip(), draft.description.strip(), draft.desired_solution.strip()]
     # Screened on arrival (PRODUCT.md section 6): abusive language waits for a moderator
     # and is not mailed; personal data is masked in the public version at once.
-    screened = screen.screen(services.lexicon, texts, consumer.language.value)
+    known = KnownPrivate(
+        names=(consumer.full_name,),
+        emails=(consumer.email,),
+        phones=(draft.phone.strip(),) if draft.phone.strip() else (),
+        addresses=(draft.postal_address.strip(),) if draft.postal_address.strip() else (),
+        references=(
+            (draft.customer_reference.strip(),) if draft.customer_reference.strip() else ()
+        ),
+    )
+    screened = screen.screen(services.lexicon, texts, consumer.language.value, known)
     public_title, public_description, public_desired_solution = screened.public_texts
     async with committed(services) as announce:
         company = await _company_for(draft)
@@ -123,6 +143,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             reference=await _unique_reference(),
             consumer_id=viewer.user_id,
             company=company,
+            company_name=(draft.company_name or "").strip() if draft.company_id is None else "",
             title=texts[0],
             description=texts[1],
             desired_solution=texts[2],
@@ -130,7 +151,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             public_title=public_title[:200],
             public_description=public_description,
             public_desired_solution=public_desired_solution,
-            is_redacted=screened.masked,
+            is_redacted=screened.edited,
             customer_reference=draft.customer_reference.strip(),
             phone=draft.phone.strip(),
             postal_address=draft.postal_address.strip(),
@@ -143,6 +164,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
             created_at=now,
             last_activity_at=now,
         )
+        await attachment_ops.save(services, complaint.id, None, files)
         announce.append(ComplaintCreated(str(complaint.id), str(company.id)))
         await screen.record_complaint_item(services, announce, complaint, screened, now)
         await send_to_company(services, announce, complaint, now)
@@ -161,10 +183,16 @@ async def send_to_company(
     company's score. Does nothing for a complaint still waiting for moderation."""
     if complaint.status is not ComplaintStatus.WAITING_FOR_COMPANY or complaint.sent_at:
         return
+    # Only a verified consumer's complaint is mailed (docs/accounts.md): an unverified
+    # account could otherwise make the platform mail any address it types.
+    if await unsent.hold_if_unverified(services, complaint):
+        return
     complaint.sent_at = now
-    await complaint.save(update_fields=["sent_at"])
+    complaint.unsent_reason = ""
+    await complaint.save(update_fields=["sent_at", "unsent_reason"])
     await enqueue_complaint(services, announce, complaint, now)
     await score_ops.complaint_sent(services, complaint)
+    await nudge_ops.complaint_sent(services, complaint)
 
 
 async def enqueue_complaint(
@@ -235,6 +263,8 @@ async def search(
         queryset = queryset.filter(company_id=filters.company_id)
     if filters.statuses:
         queryset = queryset.filter(status__in=list(filters.statuses))
+    if filters.complaint_id is not None:
+        queryset = queryset.filter(id=filters.complaint_id)
     if filters.text and filters.text.strip():
         # Search the public text only: searching originals would let anyone find a complaint
         # by the phone number or name that masking hid.
@@ -242,6 +272,9 @@ async def search(
         queryset = queryset.filter(
             Q(public_title__icontains=text) | Q(public_description__icontains=text)
         )
+        # Public text is masked, but text stored before masking knew a fact may still hold
+        # it: whoever may not read the private details finds nothing by them.
+        queryset = queryset.filter(private_details_filter(viewer) | ~private_match(text))
     return await paginate(queryset, SORTS[order], page)
 
 
@@ -290,6 +323,7 @@ async def close(
         await complaint.save()
         await audit.record(viewer, "complaint.close", "complaint", complaint.id, outcome=outcome)
         await score_ops.complaint_closed(services, complaint)
+        await nudge_ops.complaint_closed(complaint.id)
     await _publish_updated(services, complaint)
     await score_ops.publish_score_updated(services, complaint.company_id)
     return complaint
@@ -335,6 +369,7 @@ async def close_expired_feedback(services: Services) -> int:
                 await audit.record(
                     None, "complaint.close_without_feedback", "complaint", complaint_id
                 )
+                await nudge_ops.complaint_closed(complaint_id)
     for complaint_id, company_id in expired:
         await publish(services, ComplaintUpdated(str(complaint_id), str(company_id)))
     return len(expired)
@@ -386,7 +421,8 @@ async def _company_for(draft: ComplaintDraft) -> Company:
     if draft.company_id is not None:
         company = await Company.get_or_none(id=draft.company_id)
         # An unlisted company can be named by id only by someone who already saw it on a
-        # complaint; filing against it by id is fine, its record stays unlisted.
+        # complaint (its agents, moderators; consumers see a view of their own, never its
+        # id); filing against it by id is fine, its record stays unlisted.
         if company is None:
             raise not_found("Company", "companyId")
         return company

@@ -17,7 +17,9 @@ from tortoise.transactions import in_transaction
 from amicable.infra.errors import Forbidden
 from amicable.models import (
     AccessToken,
+    AccountToken,
     Company,
+    CompanyClaim,
     Complaint,
     ContentReport,
     Escalation,
@@ -30,6 +32,7 @@ from amicable.models import (
 from amicable.models.enums import AuthorKind
 from amicable.models.mail import OutboxStatus
 from amicable.policy import ERASED_NAME, Viewer, can_erase_own_account, can_export_own_data
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import audit
 from amicable.services import Services
 
@@ -48,7 +51,8 @@ async def export(viewer: Viewer) -> dict[str, Any]:
     complaints = await Complaint.filter(consumer_id=user.id).order_by("created_at")
     complaint_ids = [c.id for c in complaints]
     companies = {
-        c.id: c.name for c in await Company.filter(id__in=[c.company_id for c in complaints])
+        c.id: c.name
+        for c in await Company.filter(id__in=[c.company_id for c in complaints], listed=True)
     }
     messages = await Message.filter(
         Q(author_user_id=user.id)
@@ -64,11 +68,15 @@ async def export(viewer: Viewer) -> dict[str, Any]:
             "fullName": user.full_name,
             "role": user.role.value,
             "isMember": user.is_member,
+            "memberNumber": user.member_number,
+            "memberUntil": user.member_until.isoformat() if user.member_until else None,
+            "emailVerifiedAt": _iso(user.email_verified_at),
             "language": user.language.value,
             "createdAt": _iso(user.created_at),
         },
         "complaints": [
-            _complaint(c, companies.get(c.company_id, ""), escalations.get(c.id))
+            # An unlisted company by the name the consumer typed, as everywhere they look.
+            _complaint(c, companies.get(c.company_id) or c.company_name, escalations.get(c.id))
             for c in complaints
         ],
         "messages": [
@@ -83,6 +91,7 @@ async def export(viewer: Viewer) -> dict[str, Any]:
             }
             for m in messages
         ],
+        "attachments": await attachment_ops.exported(user.id, complaint_ids),
         "notifications": [
             {"kind": n.kind, "text": n.text, "createdAt": _iso(n.created_at)}
             for n in await Notification.filter(user_id=user.id).order_by("created_at")
@@ -148,9 +157,13 @@ async def erase(services: Services, viewer: Viewer) -> None:
         user.email = f"erased-{uuid.uuid4().hex}@{PLACEHOLDER_DOMAIN}"
         user.password_hash = UNUSABLE_PASSWORD
         user.is_member = False
+        user.member_number, user.member_until = "", None
         user.erased_at = now
         await user.save()
         await AccessToken.filter(user_id=user.id, revoked_at__isnull=True).update(revoked_at=now)
+        # Mailed links and claims name the old address.
+        await AccountToken.filter(user_id=user.id).delete()
+        await CompanyClaim.filter(user_id=user.id).delete()
         complaint_ids = [c.id for c in await Complaint.filter(consumer_id=user.id).only("id")]
         # Status, company, timestamps and outcome stay: they are the company's record.
         await Complaint.filter(id__in=complaint_ids).update(
@@ -174,6 +187,7 @@ async def erase(services: Services, viewer: Viewer) -> None:
         await Notification.filter(user_id=user.id).delete()
         await ContentReport.filter(reporter_id=user.id).update(reporter_id=None, contact="")
         await _forget_mail(complaint_ids, old_email)
+        await attachment_ops.erase_private_files(services, user.id, complaint_ids)
         await audit.record(viewer, "account.erase", "user", user.id)
 
 

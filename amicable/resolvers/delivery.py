@@ -35,14 +35,23 @@ class Delivery:
     attempts: int
     last_error: str  # the relay's answer or the bounce; moderators only
 
+    @property
+    def accepted_at(self) -> datetime | None:
+        """The complaint's public `sentAt`: when the relay accepted its mail, only while that
+        still stands (a bounce afterwards means the company never got it)."""
+        return self.sent_at if self.state is DeliveryState.SENT else None
+
 
 async def deliveries(complaints: Sequence[Complaint]) -> list[Delivery]:
     """The delivery of each complaint's mail to the company, in order; two queries at most
     whatever the number of complaints."""
     ids = [c.id for c in complaints]
     latest: dict[uuid.UUID, OutboxMail] = {}
-    rows = await OutboxMail.filter(complaint_id__in=ids, kind=OutboxKind.COMPLAINT).order_by(
-        "created_at"
+    # Not the mail's content: the public feed reads `sentAt` through this for every page.
+    rows = (
+        await OutboxMail.filter(complaint_id__in=ids, kind=OutboxKind.COMPLAINT)
+        .order_by("created_at")
+        .only("id", "complaint_id", "status", "sent_at", "attempts", "last_error", "created_at")
     )
     for row in rows:
         assert row.complaint_id is not None

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from amicable.infra.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
 from amicable.infra.messages import Msg
 from amicable.infra.pagination import OLDEST_FIRST, Page, Window, paginate
 from amicable.infra.validation import check_text
-from amicable.mail.outbound import outbox
+from amicable.mail.outbound import links, outbox
 from amicable.models import Attachment, Company, Complaint, InboundMail, Message, User
 from amicable.models.enums import (
     UNPUBLISHED_STATUSES,
@@ -23,14 +23,17 @@ from amicable.models.enums import (
 )
 from amicable.models.moderation import ModerationItemKind
 from amicable.policy import (
-    Capability,
     Viewer,
     can_post_message,
     can_see_message,
     is_owner,
+    mail_sender_of,
     message_filter,
+    writes_as_company,
 )
-from amicable.resolvers import audit, screen
+from amicable.resolvers import attachments as attachment_ops
+from amicable.resolvers import audit, public_text, screen
+from amicable.resolvers import nudges as nudge_ops
 from amicable.resolvers import scores as score_ops
 from amicable.resolvers.complaints import get as get_complaint
 from amicable.resolvers.complaints import get_for_update
@@ -79,6 +82,7 @@ async def post(
     body: str,
     *,
     mailed: MailedReply | None = None,
+    uploads: Sequence[attachment_ops.Upload] = (),
 ) -> Message:
     """The one way a message joins a thread, whichever door it came through: written on
     the web by the consumer, an agent of the company or a moderator (`viewer`), or mailed
@@ -89,11 +93,21 @@ async def post(
         errors = check_text("body", body, max_length=MAX_BODY)
         if errors:
             raise OperationFailed(*errors)
+    files: list[attachment_ops.PreparedFile] = []
+    if mailed is None and uploads:
+        # Checking files costs CPU: only for a thread this viewer may write in (asked
+        # again under the lock below).
+        seen = await get_complaint(viewer, complaint_id=complaint_id)
+        if seen is None:
+            raise not_found("Complaint", "complaintId")
+        if not can_post_message(viewer, seen):
+            raise _not_a_writer()
+        files = await attachment_ops.prepare(services, uploads, "attachments")
     async with committed(services) as announce:
         if mailed is None:
             complaint = await get_for_update(viewer, complaint_id)
             if not can_post_message(viewer, complaint):
-                raise OperationFailed(UserError(ErrorCode.NOT_ALLOWED, Msg.ONLY_THE_PARTIES))
+                raise _not_a_writer()
             author_kind, author_user_id = _author_kind(viewer, complaint), viewer.user_id
         else:
             complaint = await Complaint.select_for_update().get(id=complaint_id)
@@ -106,15 +120,22 @@ async def post(
             author_user_id=author_user_id,
             channel=Channel.WEB if mailed is None else Channel.EMAIL,
             body=body.strip() if mailed is None else body,
-            sender_email=mailed.sender if mailed else "",
+            # A reply link's holder is recorded like a mailed reply: from the address the
+            # link was sent to (the sender rule of the Reply-To token).
+            sender_email=mailed.sender if mailed else mail_sender_of(viewer),
             moderation_state=ModerationState.PENDING if held else ModerationState.PUBLISHED,
             announce=announce,
         )
         if mailed is None:
+            await attachment_ops.save(services, complaint.id, message.id, files)
             await audit.record(viewer, "message.post", "message", message.id)
         else:
             await _record_mailed(services, announce, complaint, message, mailed, held=held)
     return message
+
+
+def _not_a_writer() -> OperationFailed:
+    return OperationFailed(UserError(ErrorCode.NOT_ALLOWED, Msg.ONLY_THE_PARTIES))
 
 
 async def _record_mailed(
@@ -178,8 +199,12 @@ async def append_message(
     if complaint.status in UNPUBLISHED_STATUSES:
         raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.THREAD_CLOSED))
     now = created_at or services.now()
+    (known,) = await public_text.known_private_for([complaint])
+    if sender_email:
+        known = replace(known, emails=(*known.emails, sender_email.lower()))
+    body = links.mask(body)
     screened = screen.screen(
-        services.lexicon, [body], await _author_language(complaint, author_kind)
+        services.lexicon, [body], await _author_language(complaint, author_kind), known
     )
     if author_kind is AuthorKind.MODERATOR:
         screened.lexicon_hits = []  # the moderators' own words are not held for themselves
@@ -192,7 +217,7 @@ async def append_message(
         channel=channel,
         body=body,
         public_body=screened.public_texts[0],
-        is_redacted=screened.masked,
+        is_redacted=screened.edited,
         moderation_state=moderation_state,
         sender_email=sender_email,
         created_at=now,
@@ -230,6 +255,7 @@ async def _apply_published(
 ) -> bool:
     await outbox.enqueue_relay(services.settings, complaint, message, now)
     await _touch(complaint, now)
+    await nudge_ops.message_published(services, complaint, message)
     if message.author_kind is not AuthorKind.COMPANY or complaint.first_company_reply_at:
         return False
     # The company answered when it wrote, even if a moderator released the reply later.
@@ -307,6 +333,6 @@ async def recent_by_complaint(
 def _author_kind(viewer: Viewer, complaint: Complaint) -> AuthorKind:
     if is_owner(viewer, complaint):
         return AuthorKind.CONSUMER
-    if viewer.can(Capability.ACT_FOR_COMPANY):
+    if writes_as_company(viewer, complaint):
         return AuthorKind.COMPANY
     return AuthorKind.MODERATOR

@@ -159,6 +159,11 @@ async def _apply(
         if decision is ModerationDecision.APPROVE and item.complaint_id is not None:
             await _send_if_never_sent(services, effects.events, item.complaint_id)
         return
+    if item.kind in (ModerationItemKind.EMPTY_REPLY, ModerationItemKind.UNPROCESSABLE_MAIL):
+        # A mail that was never posted: the decision closes the item and touches no
+        # content (the raw mail stays on the record for the moderator to read).
+        _no_redaction(decision)
+        return
     if item.complaint_id is None:
         return
     complaint = await Complaint.select_for_update().get(id=item.complaint_id)

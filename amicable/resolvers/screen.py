@@ -15,6 +15,7 @@ from amicable.models.enums import Visibility
 from amicable.models.moderation import ModerationItemKind
 from amicable.resolvers.moderation_items import queue_item
 from amicable.screening import Lexicon, LexiconHit, find_personal_data, mask
+from amicable.screening.known import KnownPrivate, find_known, without_overlaps
 from amicable.services import Services
 from amicable.subscriptions.bus.events import Event
 
@@ -26,6 +27,9 @@ MASK_LABELS: dict[str, dict[str, str]] = {
         "iban": "[rekeningnummer verwijderd]",
         "national_number": "[rijksregisternummer verwijderd]",
         "card": "[kaartnummer verwijderd]",
+        "name": "[naam verwijderd]",
+        "address": "[adres verwijderd]",
+        "reference": "[klantnummer verwijderd]",
     },
     "fr": {
         "email": "[adresse e-mail supprimée]",
@@ -33,6 +37,9 @@ MASK_LABELS: dict[str, dict[str, str]] = {
         "iban": "[numéro de compte supprimé]",
         "national_number": "[numéro de registre national supprimé]",
         "card": "[numéro de carte supprimé]",
+        "name": "[nom supprimé]",
+        "address": "[adresse supprimée]",
+        "reference": "[numéro de client supprimé]",
     },
     "en": {
         "email": "[email address removed]",
@@ -40,6 +47,9 @@ MASK_LABELS: dict[str, dict[str, str]] = {
         "iban": "[bank account number removed]",
         "national_number": "[national register number removed]",
         "card": "[card number removed]",
+        "name": "[name removed]",
+        "address": "[address removed]",
+        "reference": "[customer reference removed]",
     },
     "de": {
         "email": "[E-Mail-Adresse entfernt]",
@@ -47,6 +57,9 @@ MASK_LABELS: dict[str, dict[str, str]] = {
         "iban": "[Kontonummer entfernt]",
         "national_number": "[Nationalregisternummer entfernt]",
         "card": "[Kartennummer entfernt]",
+        "name": "[Name entfernt]",
+        "address": "[Adresse entfernt]",
+        "reference": "[Kundennummer entfernt]",
     },
 }
 
@@ -62,6 +75,9 @@ class Screened:
     public_texts: list[str]
     lexicon_hits: list[LexiconHit] = field(default_factory=list)
     personal_data: list[str] = field(default_factory=list)
+    # The thread's own private facts (the consumer's name, address...) found and masked:
+    # certain, so they need no moderator's review, unlike the detectors' guesses.
+    known_data: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> bool:
@@ -71,6 +87,11 @@ class Screened:
     @property
     def masked(self) -> bool:
         return bool(self.personal_data)
+
+    @property
+    def edited(self) -> bool:
+        """The public version differs from the original."""
+        return bool(self.personal_data or self.known_data)
 
     def details(self) -> dict[str, object]:
         return {
@@ -91,15 +112,35 @@ class Screened:
         return " ".join(parts)
 
 
-def screen(lexicon: Lexicon, texts: list[str], language: str) -> Screened:
+def screen(
+    lexicon: Lexicon, texts: list[str], language: str, known: KnownPrivate | None = None
+) -> Screened:
     labels = labels_for(language)
     result = Screened(public_texts=[])
     for text in texts:
         result.lexicon_hits += lexicon.scan(text)
         found = find_personal_data(text)
+        known_found = find_known(text, known) if known else []
         result.personal_data += [hit.kind for hit in found]
-        result.public_texts.append(mask(text, found, labels) if found else text)
+        result.known_data += [hit.kind for hit in known_found]
+        hits = without_overlaps([*found, *known_found])
+        result.public_texts.append(mask(text, hits, labels) if hits else text)
     return result
+
+
+# Detector kinds applied again when public text is read: any address or phone number
+# (an agent's address in imported history, say). The checksum kinds were masked on arrival.
+_READ_TIME_KINDS = ("email", "phone")
+
+
+def mask_known(text: str, known: KnownPrivate, language: str) -> str:
+    """The public version of a text as read now: the thread's private facts, and any email
+    address or phone number, masked with the same markers as on arrival. Applied when public
+    text is read, so text stored before a fact was known (or before this rule) is masked
+    too."""
+    detected = [h for h in find_personal_data(text) if h.kind in _READ_TIME_KINDS]
+    hits = without_overlaps([*detected, *find_known(text, known)])
+    return mask(text, hits, labels_for(language)) if hits else text
 
 
 async def record_complaint_item(

@@ -74,13 +74,17 @@ async def complaint_connection(
     company_id: uuid.UUID | None = None,
     account_id: uuid.UUID | None = None,
     statuses: list[ComplaintStatus] | None = None,
+    complaint_id: uuid.UUID | None = None,
 ) -> Connection[ComplaintType]:
     # Imported here: the complaint type's module imports the company type, which lists
     # complaints through this module.
     from amicable.schema.types.complaint import ComplaintType
 
     filters = complaint_ops.ComplaintFilter(
-        company_id=company_id, account_id=account_id, statuses=statuses
+        company_id=company_id,
+        account_id=account_id,
+        statuses=statuses,
+        complaint_id=complaint_id,
     )
     if filter is not None:
         if filter.status:

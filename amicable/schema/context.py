@@ -23,6 +23,9 @@ class Context:
     # request answers UNAUTHENTICATED (never silently anonymous, which would hide the error).
     auth_failed: bool = False
     client_key: str = "unknown"
+    # The database could not be reached while checking the credential: every operation on
+    # this request answers SERVICE_UNAVAILABLE, as it would for an anonymous viewer.
+    service_unavailable: bool = False
     loaders: Loaders = field(init=False)
     # When a websocket last confirmed its credential still holds (monotonic seconds).
     credential_checked_at: float = 0.0

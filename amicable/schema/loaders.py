@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from amicable.models import (
+    Attachment,
     Company,
     CompanyAddress,
     Complaint,
@@ -20,11 +21,15 @@ from amicable.models import (
     CorrectionRequest,
     Escalation,
     Message,
+    Nudge,
     User,
 )
 from amicable.policy import Viewer
 from amicable.resolvers import delivery as delivery_ops
 from amicable.resolvers import messages as message_ops
+from amicable.resolvers import nudges as nudge_ops
+from amicable.resolvers import public_text
+from amicable.screening.known import KnownPrivate
 
 
 async def _load_companies(ids: Sequence[uuid.UUID]) -> list[Company | None]:
@@ -71,6 +76,23 @@ async def _load_corrections(ids: Sequence[uuid.UUID]) -> list[CorrectionRequest 
 async def _load_escalations(ids: Sequence[uuid.UUID]) -> list[Escalation | None]:
     rows = {e.id: e for e in await Escalation.filter(id__in=list(ids))}
     return [rows.get(i) for i in ids]
+
+
+async def _load_attachments(ids: Sequence[uuid.UUID]) -> list[list[Attachment]]:
+    grouped: dict[uuid.UUID, list[Attachment]] = {i: [] for i in ids}
+    for attachment in await Attachment.filter(message_id__in=list(ids)).order_by(
+        "created_at", "id"
+    ):
+        assert attachment.message_id is not None
+        grouped[attachment.message_id].append(attachment)
+    return [grouped[i] for i in ids]
+
+
+class AttachmentsByMessageLoader(DataLoader[uuid.UUID, list[Attachment]]):
+    """Every file of each message; which of them a viewer sees is the policy's question."""
+
+    def __init__(self) -> None:
+        super().__init__(load_fn=_load_attachments)
 
 
 class EscalationByIdLoader(DataLoader[uuid.UUID, Escalation | None]):
@@ -127,6 +149,8 @@ class Loaders:
         self.message_by_id = MessageByIdLoader()
         self.escalation_by_id = EscalationByIdLoader()
         self.addresses_by_company = AddressesByCompanyLoader()
+        # A thread's files: one query for the whole page of messages.
+        self.attachments_by_message = AttachmentsByMessageLoader()
         # Moderators' queue: one query per kind of nested row for the whole page.
         self.reports_by_item = ContentReportsByItemLoader()
         self.correction_by_item = CorrectionRequestByItemLoader()
@@ -135,6 +159,9 @@ class Loaders:
             load_fn=delivery_ops.deliveries, cache_key_fn=lambda complaint: complaint.id
         )
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
+        self.nudges_by_complaint: DataLoader[uuid.UUID, list[Nudge]] = DataLoader(
+            load_fn=nudge_ops.by_complaints
+        )
 
     async def company(self, company_id: uuid.UUID) -> Company:
         """A company that a foreign key guarantees (RESTRICT on delete)."""
@@ -161,6 +188,13 @@ class Loaders:
         if user is None:
             raise LookupError(f"user {user_id} vanished")
         return user
+
+    async def known_private(self, complaint: Complaint) -> KnownPrivate:
+        """What public text of a thread must mask, from the complaint and its consumer (read
+        through the users' loader, so a page costs no extra query). The addresses of the
+        company's agents and mail senders are masked when text arrives (`screen`)."""
+        consumer = await self.user_by_id.load(complaint.consumer_id)
+        return public_text.known_private(complaint, consumer)
 
     def recent_messages(self, count: int) -> DataLoader[uuid.UUID, list[Message]]:
         """RecentMessagesByComplaintLoader for `count` messages per complaint."""

@@ -34,6 +34,16 @@ class IsUser(BasePermission):
         return info.context.viewer.is_user
 
 
+class CanWriteMessages(BasePermission):
+    """People's accounts, and a reply link's holder (in its one thread)."""
+
+    message = "Forbidden"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return policy.can_write_messages(info.context.viewer)
+
+
 class _HasCapability(BasePermission):
     message = "Forbidden"
     error_extensions = {"code": "FORBIDDEN"}

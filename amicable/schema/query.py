@@ -16,6 +16,7 @@ from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
 from amicable.resolvers import score_ranking
 from amicable.resolvers.complaints import ComplaintOrder
+from amicable.schema.account_query import AccountQueries
 from amicable.schema.complaint_lists import (
     FILTER,
     ORDER_BY,
@@ -24,6 +25,7 @@ from amicable.schema.complaint_lists import (
 )
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
+from amicable.schema.operations import OperatorQueries
 from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.relay import (
     Connection,
@@ -100,7 +102,7 @@ async def _ranking(
 
 
 @strawberry.type(description="What the API reads; every answer goes through the policy.")
-class Query(ModerationQueries):
+class Query(ModerationQueries, OperatorQueries, AccountQueries):
     @strawberry.field(description="Any object by its global ID, if the viewer may see it.")
     async def node(
         self,

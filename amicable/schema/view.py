@@ -11,35 +11,67 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
+from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
+from amicable import metrics
+from amicable.infra.outage import is_database_outage
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
-from amicable.schema import build_schema
+from amicable.schema import build_schema, http_edge
 from amicable.schema.context import Context
+from amicable.schema.explorer import explorer_enabled, explorer_page
 from amicable.schema.loaders import Loaders
 from amicable.services import Services
 
+_PREFLIGHT_HEADERS = (
+    b"apollo-require-preflight",
+    b"x-apollo-operation-name",
+    b"graphql-require-preflight",
+)
+
+
+def _is_multipart(scope: Scope) -> bool:
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+    return content_type.lower().startswith(b"multipart/")
+
+
+def _has_preflight_header(scope: Scope) -> bool:
+    return any(
+        name.lower() in _PREFLIGHT_HEADERS and value.strip()
+        for name, value in scope.get("headers", [])
+    )
+
 
 def bearer_credential(header: str | None) -> str | None:
-    """The credential in an `Authorization: Bearer <credential>` header; "" for a malformed
-    header (which must fail, not pass as anonymous), None when there is none."""
+    """The credential in an `Authorization: Bearer <credential>` header (or `Link <token>`
+    for a complaint mail's web reply link); "" for a malformed header (which must fail, not
+    pass as anonymous), None when there is none."""
     if header is None:
         return None
     scheme, _, credential = header.strip().partition(" ")
-    if scheme.lower() != "bearer" or not credential.strip():
+    if scheme.lower() not in ("bearer", "link") or not credential.strip():
         return ""
     return credential.strip()
 
@@ -129,6 +161,14 @@ class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             self.subscriptions.pop(operation_id, None)
             self.tasks.pop(operation_id, None)
 
+    async def handle_start(self, message: StartMessage) -> None:
+        refusal = http_edge.websocket_refusal(message.get("payload"))
+        if refusal is not None and self.connection_acknowledged:
+            error: Any = {"type": "error", "id": message["id"], "payload": refusal}
+            await self.send_message(error)
+            return
+        await super().handle_start(message)
+
     async def cleanup_operation(self, operation_id: str) -> None:
         task = self.tasks.pop(operation_id, None)
         result_source = self.subscriptions.pop(operation_id, None)
@@ -141,28 +181,135 @@ class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
                 await result_source.aclose()
 
 
+class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, answering a malformed `subscribe` payload (a `query` that is
+    not a string, `variables` that are not an object) with an error carrying a code;
+    Strawberry would hand it to the parser and end the operation without a word."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        refusal = http_edge.websocket_refusal(message.get("payload"))
+        if (
+            refusal is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.operations
+        ):
+            error: Any = {"type": "error", "id": message["id"], "payload": [refusal]}
+            await self.send_message(error)
+            return
+        await super().handle_subscribe(message)
+
+
 class GraphQLView(GraphQL[Context, None]):
     graphql_ws_handler_class = _LegacyWSHandler
+    graphql_transport_ws_handler_class = _TransportWSHandler
 
     def __init__(self, services: Services) -> None:
         settings = services.settings
         super().__init__(
             build_schema(settings),
-            # Strawberry's GraphiQL page loads its scripts from a CDN: off unless asked for.
-            graphql_ide="graphiql" if settings.graphiql else None,
+            # Strawberry's own GraphiQL page loads its scripts from a CDN; ours is served
+            # from the package (render_graphql_ide below).
+            graphql_ide="graphiql" if explorer_enabled(settings) else None,
             allow_queries_via_get=False,
             allowed_origins=settings.allowed_origins,
             # Answer graphql-ws clients' keep-alive expectations, so proxies do not close
             # an idle subscription.
             keep_alive=True,
             keep_alive_interval=settings.websocket_keep_alive_seconds,
+            # Files with complaintCreate and messagePost (the GraphQL multipart request spec).
+            multipart_uploads_enabled=True,
         )
         self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            metrics.WEBSOCKETS.inc()
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                metrics.WEBSOCKETS.dec()
+            return
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        multipart = _is_multipart(scope)
+        if multipart and not _has_preflight_header(scope):
+            # A multipart POST is a "simple" request a page on another site can send
+            # without a CORS preflight. Credentials travel in a header here, which such a
+            # page cannot set, but we still require one of the headers that force a
+            # preflight, as Apollo clients send (`Apollo-Require-Preflight`,
+            # `X-Apollo-Operation-Name`) or `GraphQL-Require-Preflight`, so no cross-site
+            # form ever reaches a mutation.
+            refused = JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": "Multipart requests need a preflight header.",
+                            "extensions": {"code": "CSRF_HEADER_REQUIRED"},
+                        }
+                    ]
+                },
+                status_code=400,
+            )
+            await refused(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        try:
+            # Strawberry answers its refusals in plain text; ours are JSON with a code.
+            try:
+                response = await self.run(request)
+            except HTTPException as error:
+                response = http_edge.bad_request(error)
+        finally:
+            if multipart:
+                # Strawberry 0.341 never closes the parsed form: its uploaded files
+                # (spooled temporary files) would stay open until garbage collection.
+                await request.close()
+        await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        # Answers carry UTF-8 as it is ("Bézier", not "B\u00e9zier").
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return http_edge.decode_body(data)
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        budget = self.services.settings.request_timeout_seconds
+        try:
+            async with asyncio.timeout(budget):
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            result = http_edge.timeout_result(budget)
+        result, status = http_edge.shape(result)
+        if status is not None:
+            sub_response.status_code = status
+        return result
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return explorer_page(self.services.settings)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
+        unavailable = False
+        try:
+            viewer, failed = await viewer_for(self.services, request.headers.get("authorization"))
+        except Exception as error:
+            if not is_database_outage(error):
+                raise
+            # Answered SERVICE_UNAVAILABLE by the credential gate, as for anonymous viewers.
+            viewer, failed, unavailable = Viewer.anonymous(), False, True
         client = request.client.host if request.client else "unknown"
         context_class = WebSocketContext if isinstance(request, WebSocket) else Context
         return context_class(
@@ -171,6 +318,7 @@ class GraphQLView(GraphQL[Context, None]):
             auth_failed=failed,
             client_key=client,
             accept_language=request.headers.get("accept-language"),
+            service_unavailable=unavailable,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -185,7 +333,15 @@ class GraphQLView(GraphQL[Context, None]):
         if header is not None:
             if not isinstance(header, str):
                 raise ConnectionRejectionError(_UNAUTHENTICATED)
-            viewer, failed = await viewer_for(self.services, header)
+            try:
+                viewer, failed = await viewer_for(self.services, header)
+            except Exception as error:
+                if not is_database_outage(error):
+                    raise
+                # Accept the connection; each operation answers SERVICE_UNAVAILABLE.
+                context.service_unavailable = True
+                return UNSET
+            context.service_unavailable = False
             if failed:
                 raise ConnectionRejectionError(_UNAUTHENTICATED)
             context.viewer = viewer

@@ -45,7 +45,13 @@ def find_personal_data(text: str) -> list[PersonalDataHit]:
                 break
     for match in _NUMBER_RUN.finditer(text):
         candidate = match.group().rstrip(".-/ ")
-        start, end = match.start(), match.start() + len(candidate)
+        start = match.start()
+        # A number in parentheses, "(0470 12 34 56)": the parentheses are the sentence's.
+        if candidate.startswith("(") and ")" not in candidate:
+            candidate, start = candidate[1:], start + 1
+        if candidate.endswith(")") and "(" not in candidate:
+            candidate = candidate[:-1]
+        end = start + len(candidate)
         if _overlaps(hits, start, end):
             continue
         kind = _classify_number(candidate)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -178,24 +179,35 @@ class _Snapshots:
     The bus hands the same event object to each subscriber of a channel; a thousand viewers
     of one complaint then cost two queries per event, not two thousand. The rows are still
     read after the event arrived (fresh per event, never reused for the next one), and
-    each viewer's visibility is still decided on them one by one by the policy."""
+    each viewer's visibility is still decided on them one by one by the policy.
+
+    An entry lives as long as its event object, which the bus drops once every subscriber
+    has taken it: keeping the last few hundred events' rows instead held kilobytes per
+    event that no subscriber would read again. The size bound stays as a safety net."""
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
-        # Keyed by the event object's identity; the entry holds the object itself, so its
-        # id cannot be reused by another object while the entry lives.
-        self._entries: OrderedDict[int, tuple[object, dict[str, asyncio.Future[Any]]]] = (
-            OrderedDict()
-        )
+        # Keyed by the event object's identity; the entry is removed when the object is
+        # collected, so an id is never reused while its entry lives.
+        self._entries: OrderedDict[int, dict[str, asyncio.Future[Any]]] = OrderedDict()
 
     def loads_for(self, raw: object) -> dict[str, asyncio.Future[Any]]:
-        entry = self._entries.get(id(raw))
-        if entry is None or entry[0] is not raw:
-            entry = (raw, {})
-            self._entries[id(raw)] = entry
+        key = id(raw)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = {}
+            self._entries[key] = entry
+            weakref.finalize(raw, self._forget, key, entry)
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
-        return entry[1]
+        return entry
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _forget(self, key: int, entry: dict[str, asyncio.Future[Any]]) -> None:
+        if self._entries.get(key) is entry:
+            del self._entries[key]
 
 
 _SNAPSHOTS = _Snapshots()

@@ -109,7 +109,7 @@ async def test_every_kind_of_connection_pages_backward(services, cast, gql):
 
 
 async def test_the_migration_folds_free_text_categories_onto_the_closed_set(services, cast):
-    migration = importlib.import_module("amicable.models.migrations.0011_lists")
+    migration = importlib.import_module("amicable.models.migrations.0010_lists")
     complaint = await make_complaint(services, cast.owner, cast.company)
     client = connections.get("default")
     for raw, expected in (

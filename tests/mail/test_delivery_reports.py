@@ -101,6 +101,16 @@ async def test_a_permanent_failure_marks_the_address(name, services, complaint):
     assert await Message.filter(complaint_id=complaint.id).count() == 0
 
 
+async def test_a_bounce_after_acceptance_takes_back_the_public_sent_at(services, gql, complaint):
+    query = "query($ref: String!) { complaint(reference: $ref) { sentAt } }"
+    mail = await OutboxMail.get(complaint_id=complaint.id, recipient_kind=RecipientKind.COMPANY)
+    accepted = (await gql.data(query, ref=complaint.reference))["complaint"]["sentAt"]
+    assert accepted == mail.sent_at.isoformat()
+    await _deliver(services, await fill("dsn_bounce.eml", complaint))
+    # The company never got it: the public no longer reads a time it was mailed.
+    assert (await gql.data(query, ref=complaint.reference))["complaint"]["sentAt"] is None
+
+
 async def test_a_second_report_for_a_failing_address_queues_nothing_more(services, complaint):
     await _deliver(services, await fill("dsn_bounce.eml", complaint))
     await _deliver(services, await fill("dsn_failed_gmail.eml", complaint))

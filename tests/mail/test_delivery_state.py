@@ -111,7 +111,7 @@ async def world(services, gql) -> World:
 
 async def test_queued_is_not_sent(world) -> None:
     seen = await world.delivery(world.consumer)
-    assert seen["sentAt"] is not None  # sent out (it counts in the score from here)
+    assert seen["sentAt"] is None  # queued (it counts in the score), not accepted yet
     assert seen["delivery"] == {
         "state": "QUEUED",
         "sentAt": None,
@@ -128,6 +128,9 @@ async def test_accepted_by_the_relay_is_sent(world, relay, relay_worker) -> None
     assert seen["delivery"]["state"] == "SENT"
     assert seen["delivery"]["sentAt"] == mail.sent_at.isoformat()
     assert mail.sent_at > world.complaint.sent_at  # accepted after it was queued
+    # The complaint's own `sentAt` is the relay's acceptance, for the public too.
+    assert seen["sentAt"] == mail.sent_at.isoformat()
+    assert (await world.delivery(world.public))["sentAt"] == mail.sent_at.isoformat()
 
 
 @pytest.mark.parametrize("where", ["rcpt", "data"])
@@ -160,7 +163,8 @@ async def test_a_permanent_refusal_marks_the_address_and_shows(
     staff = (await world.delivery(world.moderator))["delivery"]
     assert staff["state"] == "FAILED" and staff["attempts"] == 1 and code in staff["lastError"]
     public = await world.delivery(world.public)
-    assert public["sentAt"] is not None and public["delivery"] is None
+    # Refused: the company was never mailed, so nobody reads a `sentAt`.
+    assert public["sentAt"] is None and public["delivery"] is None
     await flush(relay_worker)  # nothing retried
     assert relay.accepted == [] and (await OutboxMail.get(id=mail.id)).attempts == 1
 
@@ -184,6 +188,24 @@ async def test_a_temporary_refusal_is_retried_then_sent(
     assert len(relay.accepted) == 1
     consumer = (await world.delivery(world.consumer))["delivery"]
     assert consumer["state"] == "SENT" and consumer["sentAt"] is not None
+
+
+async def test_sent_at_is_null_while_the_relay_refuses_and_set_once_it_accepts(
+    settings, world, relay, relay_worker
+) -> None:
+    relay.rcpt_reply = "450 4.2.0 Mailbox temporarily unavailable"
+    assert await relay_worker.run_once() == 1
+    for reader in (world.public, world.consumer, world.agent, world.moderator):
+        assert (await world.delivery(reader))["sentAt"] is None
+    relay.rcpt_reply = "250 OK"
+    await asyncio.sleep(settings.outbox_backoff_max_seconds + 0.05)
+    await flush(relay_worker)
+    mail = await OutboxMail.get(complaint_id=world.complaint.id)
+    assert mail.status is OutboxStatus.SENT and mail.attempts == 2
+    for reader in (world.public, world.consumer, world.agent, world.moderator):
+        assert (await world.delivery(reader))["sentAt"] == mail.sent_at.isoformat()
+    # Queuing did not move: the score's clock stays on the moment the complaint went out.
+    assert (await Complaint.get(id=world.complaint.id)).sent_at == world.complaint.sent_at
 
 
 async def test_every_retry_spent_marks_the_address(settings, world, relay, relay_worker) -> None:

@@ -80,6 +80,18 @@ async def test_import_loads_a_history_with_its_timestamps(services) -> None:
     assert await stored_aggregates() == imported
 
 
+async def test_imported_history_shows_its_stored_sent_at(services, gql) -> None:
+    """No outbox record for history: the public `sentAt` is the time the file gives."""
+    await import_history(services, _history_lines())
+    complaint = await Complaint.filter(visibility="PUBLIC").order_by("sent_at").first()
+    assert complaint is not None and complaint.sent_at is not None
+    seen = await gql.data(
+        "query($ref: String!) { complaint(reference: $ref) { sentAt } }",
+        ref=complaint.reference,
+    )
+    assert seen == {"complaint": {"sentAt": complaint.sent_at.isoformat()}}
+
+
 @pytest.mark.parametrize(
     ("number", "line", "reason"),
     [

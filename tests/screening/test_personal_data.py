@@ -124,3 +124,11 @@ def test_masking_replaces_each_hit_and_keeps_the_rest():
     assert mask(text, find_personal_data(text), labels) == (
         "Bel [telefoon] of mail [e-mail], rekening [rekening]."
     )
+
+
+def test_a_number_in_parentheses_keeps_the_parentheses_outside_the_hit():
+    from amicable.screening import find_personal_data
+
+    text = "Bel me (0470 12 34 56) of (+32 470 12 34 56)."
+    hits = find_personal_data(text)
+    assert [h.text for h in hits] == ["0470 12 34 56", "+32 470 12 34 56"]

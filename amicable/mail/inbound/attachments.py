@@ -1,15 +1,16 @@
-"""Attachments of an inbound reply: kept when within the size and type limits (written
-under the data folder), listed with the reason when not, so nothing disappears silently."""
+"""Attachments of an inbound reply: kept when within the size and type limits (checked on
+the content, images re-encoded without metadata, as for uploads), listed with the reason
+when not, so nothing disappears silently."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
-from pathlib import Path
 
+from amicable.infra.file_checks import check, renamed
+from amicable.mail.inbound.artefacts import safe_text
 from amicable.settings import Settings
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -38,31 +39,18 @@ def attachments_of(settings: Settings, message: EmailMessage) -> list[IncomingAt
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""
         content_type = part.get_content_type()
-        name = (filename or "attachment").strip()[:200] or "attachment"
-        found.append(
-            IncomingAttachment(name, content_type, data, _rejection(settings, content_type, data))
-        )
+        name = safe_text(filename or "attachment").strip()[:200] or "attachment"
+        checked = check(settings, data, declared=content_type)
+        if checked.rejected_reason:
+            # The original bytes only for their size: a refused file is never written.
+            found.append(IncomingAttachment(name, content_type, data, checked.rejected_reason))
+        else:
+            found.append(
+                IncomingAttachment(renamed(name, checked), checked.content_type, checked.data)
+            )
     return found
-
-
-def _rejection(settings: Settings, content_type: str, data: bytes) -> str:
-    if len(data) > settings.attachment_max_bytes:
-        return f"larger than {settings.attachment_max_bytes} bytes"
-    if content_type not in settings.attachment_types:
-        return f"type {content_type} is not accepted"
-    return ""
 
 
 def storage_key(complaint_id: uuid.UUID, filename: str) -> str:
     safe = _UNSAFE.sub("_", filename).strip("._") or "attachment"
     return f"attachments/{complaint_id}/{uuid.uuid4().hex}-{safe[:100]}"
-
-
-async def write(settings: Settings, key: str, data: bytes) -> None:
-    path = settings.data_dir / key
-
-    def _write(target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-
-    await asyncio.to_thread(_write, path)

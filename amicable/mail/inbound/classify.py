@@ -1,43 +1,57 @@
-"""What kind of mail arrived: our own mail coming back, a bounce, an automatic reply, or
-a person's reply. Pure functions over the parsed message."""
+"""What kind of mail arrived: our own mail coming back, an automatic reply, or a person's
+reply (delivery reports are read by `mail.outbound.dsn`). Pure functions over the parsed message."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from email.message import EmailMessage, Message
+from email.message import Message
 
 from amicable.mail.outbound import addresses
 from amicable.settings import Settings
 
-# Senders of delivery reports (RFC 3464 reports usually come from one of these).
-_BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
-_BOUNCE_SUBJECTS = re.compile(
-    r"(undeliver|delivery status notification|failure notice|mail delivery failed|"
-    r"returned mail|onbestelbaar|non remis|unzustellbar)",
+# Localized subjects of automatic replies (Outlook, Exchange, Gmail's vacation responder,
+# Apple Mail, Thunderbird, helpdesks). Only the FORM of an out-of-office subject counts: a
+# label followed by a colon ("Automatisch antwoord: <subject>", "Réponse automatique :"),
+# or a whole out-of-office phrase standing alone. A word that merely begins a changed
+# subject ("RE: Absence de remboursement", "Re: Afwezigheid van levering") is a reply.
+_REPLY_PREFIX = r"(?:(?:re|aw|antw|tr|fw|fwd|wg|réf|ref)\s*:\s*)*"
+_LABELS = (
+    r"automatic reply|auto[- ]?reply|auto[- ]?response|autoresponse|automated response|"
+    r"out of (?:the )?office(?: reply| notice| message| autoreply)?|"
+    r"automatisch antwoord|afwezigheidsmelding|afwezigheidsbericht|"
+    r"niet aanwezig|niet op kantoor|buiten kantoor|"
+    r"réponse automatique|reponse automatique|"
+    r"réponse automatique d'absence du bureau|absence du bureau|absent du bureau|"
+    r"abwesenheitsnotiz|automatische antwort|nicht im büro|"
+    r"risposta automatica|fuori sede|respuesta automática|fuera de la oficina"
+)
+# Single words that are out-of-office labels but also ordinary words: they count only as
+# the very first word of the subject with a colon ("Afwezig: ...", not "Re: Afwezig: ..."),
+# and a mail threaded to ours with a substantial new text is a reply all the same.
+_WEAK_LABELS = r"afwezig|afwezigheid|absence|absent|abwesenheit|abwesend|ooo"
+_AUTO_REPLY_SUBJECTS = re.compile(
+    rf"^\s*(?:\[[^\]]{{1,40}}\]\s*)?{_REPLY_PREFIX}(?:{_LABELS})\s*:",
     re.IGNORECASE,
 )
-
-# Localized subjects of automatic replies (Outlook, Gmail's vacation responder, Apple Mail,
-# Exchange and common helpdesks), matched at the start or after a "Re:"-like prefix.
-_AUTO_REPLY_SUBJECTS = re.compile(
-    r"^\s*(?:(?:re|aw|antw|tr|fw|wg)\s*:\s*)*"
-    r"(automatic reply|auto[- ]?reply|autoreply|auto response|out of (?:the )?office|"
-    r"afwezig|afwezigheid|automatisch antwoord|niet aanwezig|"
-    r"réponse automatique|reponse automatique|absence|absent\b|"
-    r"abwesenheit|automatische antwort|abwesenheitsnotiz|nicht im büro)",
+_WEAK_AUTO_REPLY_SUBJECTS = re.compile(rf"^\s*(?:{_WEAK_LABELS})\s*:", re.IGNORECASE)
+# Words of new text from which a threaded mail with only a weak sign is taken for a reply:
+# an out-of-office word in the subject, or only X-Auto-Response-Suppress (which helpdesks
+# put on their agents' replies).
+SUBSTANTIAL_WORDS = 25
+_WEAK_SIGNS = {"word": SUBSTANTIAL_WORDS, "suppress": 5}
+# The phrases that are out-of-office subjects on their own (no colon needed), when they are
+# the whole subject or are followed only by a date or a name after a dash.
+_AUTO_REPLY_PHRASES = re.compile(
+    r"^\s*(?:out of (?:the )?office|absence du bureau|absent du bureau|"
+    r"nicht im büro|niet op kantoor|buiten kantoor|afwezig|abwesend|abwesenheitsnotiz|"
+    r"automatic reply|automatisch antwoord|réponse automatique|automatische antwort)"
+    r"\s*(?:$|[-\u2013\u2014(]\s*[^:]{0,80}$)",
     re.IGNORECASE,
 )
 
 # RFC 3834 section 5 and the headers mail software sets in its place.
 _PRECEDENCE_AUTOMATIC = {"bulk", "junk", "list", "auto_reply"}
 _AUTO_REPLY_HEADERS = ("X-Autoreply", "X-Autorespond", "X-Autoresponder")
-
-
-@dataclass
-class BounceReport:
-    failed_recipients: list[str] = field(default_factory=list)
-    original_message_ids: list[str] = field(default_factory=list)
 
 
 def is_loop(settings: Settings, message: Message) -> bool:
@@ -49,74 +63,47 @@ def is_loop(settings: Settings, message: Message) -> bool:
     return own_id or own_sender
 
 
-def bounce_report(message: EmailMessage, envelope_sender: str) -> BounceReport | None:
-    """A delivery status notification (RFC 3464: multipart/report with report-type
-    delivery-status), or a plain-text bounce from a mailer-daemon; None otherwise."""
-    is_report = (
-        message.get_content_type() == "multipart/report"
-        and str(message.get_param("report-type", "")).lower() == "delivery-status"
-    )
-    sender = addresses.sender_address(str(message.get("From", "")))
-    from_daemon = bool(_BOUNCE_SENDERS.match(sender)) and bool(
-        _BOUNCE_SUBJECTS.search(str(message.get("Subject", "")))
-    )
-    null_sender = envelope_sender.strip() in ("<>",) and bool(
-        _BOUNCE_SUBJECTS.search(str(message.get("Subject", "")))
-    )
-    if not (is_report or from_daemon or null_sender):
-        return None
-    report = BounceReport()
-    for part in message.walk():
-        content_type = part.get_content_type()
-        if content_type == "message/delivery-status":
-            report.failed_recipients += _failed_recipients(part)
-        elif content_type in ("text/rfc822-headers", "message/rfc822"):
-            report.original_message_ids += addresses.message_ids(_part_text(part))
-    return report
-
-
-def _failed_recipients(part: Message) -> list[str]:
-    # RFC 3464 section 2.3: per-recipient groups of fields; keep those whose Action is failed.
-    text = _part_text(part)
-    failed: list[str] = []
-    for group in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
-        action = re.search(r"^Action:\s*(\S+)", group, re.IGNORECASE | re.MULTILINE)
-        recipient = re.search(
-            r"^(?:Final|Original)-Recipient:\s*[^;]*;\s*(\S+)", group, re.IGNORECASE | re.MULTILINE
-        )
-        if action and recipient and action.group(1).lower() == "failed":
-            failed.append(addresses.normalise(recipient.group(1)))
-    return failed
-
-
-def _part_text(part: Message) -> str:
-    if part.is_multipart():
-        chunks = []
-        for sub in part.get_payload():
-            if isinstance(sub, Message):
-                chunks.append(sub.as_string() if sub.get_content_type() != "text/plain" else "")
-                chunks.append(_part_text(sub))
-        return "\n\n".join(chunks)
-    payload = part.get_payload(decode=True)
-    if isinstance(payload, bytes):
-        return payload.decode("utf-8", "replace")
-    return str(part.get_payload())
-
-
 def is_auto_reply(message: Message) -> bool:
-    """RFC 3834 `Auto-Submitted` (anything but "no"), `Precedence`, the X-Autoreply family,
-    Exchange's out-of-office markers, or a localized out-of-office subject."""
+    return auto_reply_evidence(message) is not None
+
+
+def auto_reply_evidence(message: Message) -> str | None:
+    """Why `message` is an automatic reply: "header" (RFC 3834 `Auto-Submitted` other than
+    "no", `Precedence`, the X-Autoreply family), "subject" (a subject in the form of an
+    out-of-office reply); or only a weak sign, "word" (a subject that begins with a word
+    that labels out-of-office replies but is also an ordinary word) or "suppress"
+    (X-Auto-Response-Suppress alone); None for anything else."""
     auto_submitted = str(message.get("Auto-Submitted", "no")).strip().lower()
     if auto_submitted and auto_submitted != "no":
-        return True
+        return "header"
     if str(message.get("Precedence", "")).strip().lower() in _PRECEDENCE_AUTOMATIC:
-        return True
-    if any(message.get(header) for header in _AUTO_REPLY_HEADERS):
-        return True
-    # Exchange sets X-Auto-Response-Suppress on its own automatic replies, and marks
-    # out-of-office replies in X-MS-Exchange-Inbox-Rules-Loop / X-MS-Has-Attach-less OOF.
-    if message.get("X-Auto-Response-Suppress") or message.get("X-MS-Exchange-Inbox-Rules-Loop"):
-        return True
+        return "header"
+    for header in _AUTO_REPLY_HEADERS:
+        value = message.get(header)
+        if value is not None and str(value).strip().lower() not in ("no", "false", "0"):
+            return "header"
     if "oof" in str(message.get("X-MS-Exchange-Generated-Message-Source", "")).lower():
-        return True
-    return bool(_AUTO_REPLY_SUBJECTS.match(str(message.get("Subject", ""))))
+        return "header"
+    subject = str(message.get("Subject", ""))
+    if _AUTO_REPLY_SUBJECTS.match(subject) or _AUTO_REPLY_PHRASES.match(subject):
+        return "subject"
+    if _WEAK_AUTO_REPLY_SUBJECTS.match(subject):
+        return "word"
+    # X-Auto-Response-Suppress asks the receiver not to answer automatically (MS-OXCMAIL
+    # 2.1.3.2.20). Outlook and Exchange set it on their automatic replies, but helpdesks and
+    # list servers set it on ordinary mail too, so it is a weak sign only.
+    # X-MS-Exchange-Inbox-Rules-Loop marks any mail made by a server-side rule, a forwarded
+    # genuine reply included, so it decides nothing.
+    if message.get("X-Auto-Response-Suppress"):
+        return "suppress"
+    return None
+
+
+def reply_after_all(evidence: str, threaded: bool, new_text: str) -> bool:
+    """A mail with only a weak sign of being automatic that answers our mail (by token or
+    Message-ID) with a substantial new text is a person's reply."""
+    needed = _WEAK_SIGNS.get(evidence)
+    return needed is not None and threaded and len(_WORDS.findall(new_text)) >= needed
+
+
+_WORDS = re.compile(r"\w+")

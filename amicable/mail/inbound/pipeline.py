@@ -8,6 +8,7 @@ why not; `receive` records the outcome and answers with `errors.verdict_for`.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import uuid
@@ -20,14 +21,16 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from amicable import metrics
 from amicable.infra.errors import OperationFailed
-from amicable.mail.inbound import classify, route, trim
+from amicable.infra.outage import is_database_outage
+from amicable.mail.inbound import classify, helpdesks, holding, route, sent_texts, trim
 from amicable.mail.inbound import errors as e
+from amicable.mail.inbound.artefacts import safe_text
 from amicable.mail.inbound.attachments import (
     IncomingAttachment,
     attachments_of,
     storage_key,
-    write,
 )
 from amicable.mail.outbound import addresses, dsn
 from amicable.models import Complaint, InboundMail
@@ -73,22 +76,43 @@ async def receive(
         except e.InboundRejected:
             raise
         except Exception as error:
-            # A bug or an outage mid-way: let the sender's server retry, and let the retry
-            # through the duplicate check.
-            log.exception("inbound mail %s failed", record.id)
-            raise e.TemporaryFailure(f"{type(error).__name__}: {error}") from error
+            if is_database_outage(error):
+                # An outage mid-way: let the sender's server retry, and let the retry
+                # through the duplicate check.
+                log.exception("inbound mail %s failed", record.id)
+                raise e.TemporaryFailure(f"{type(error).__name__}: {error}") from error
+            # Anything else would fail the same way on every retry: accept the mail, keep
+            # its raw, and let moderators look at it.
+            log.exception("inbound mail %s could not be processed", record.id)
+            await holding.hold_unprocessable(services, record, error)
+            raise e.Unprocessable(type(error).__name__) from error
     except e.InboundRejected as rejection:
         verdict = e.verdict_for(rejection)
         if record is not None:
             await _record_outcome(record, verdict, retry_allowed=not verdict.accepted)
         log.info("inbound mail: %s %s", verdict.outcome, verdict.detail)
+        metrics.INBOUND_MAIL.labels(door.value, verdict.outcome).inc()
         return verdict
     verdict = e.posted(held)
+    metrics.INBOUND_MAIL.labels(door.value, verdict.outcome).inc()
     log.info("inbound mail %s: %s", record.id, verdict.outcome)
     return verdict
 
 
 # --- the steps -----------------------------------------------------------------------------
+
+
+async def redeliver(services: Services, record: InboundMail) -> str:
+    """A kept raw mail through the pipeline again, as a fresh delivery by its first door
+    (a moderator's retry); returns the new outcome."""
+    verdict = await receive(
+        services,
+        bytes(record.raw_message),
+        door=record.door,
+        envelope_sender=record.envelope_sender,
+        envelope_recipients=list(record.envelope_recipients or []),
+    )
+    return verdict.outcome
 
 
 def check_size(services: Services, raw: bytes) -> None:
@@ -106,8 +130,10 @@ async def store_raw(
     """Keep the raw message before anything else. Its Message-ID (or, without one, its
     digest) is a unique key: a second delivery fails to claim it and is acknowledged."""
     headers = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
-    message_id = str(headers.get("Message-ID", "") or "").strip()[:255]
-    subject = str(headers.get("Subject", "") or "")
+    message_id = safe_text(str(headers.get("Message-ID", "") or "")).strip()[:255]
+    subject = safe_text(str(headers.get("Subject", "") or ""))
+    envelope_sender = safe_text(envelope_sender)
+    envelope_recipients = [safe_text(r) for r in envelope_recipients]
     key = message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
     try:
         return await InboundMail.create(
@@ -116,7 +142,7 @@ async def store_raw(
             rfc_message_id=message_id,
             envelope_sender=envelope_sender[:254],
             envelope_recipients=envelope_recipients[:50],
-            sender=addresses.sender_address(str(headers.get("From", "") or ""))[:254],
+            sender=safe_text(addresses.sender_address(str(headers.get("From", "") or "")))[:254],
             subject=subject[:255],
             raw_message=raw,
             size=len(raw),
@@ -155,13 +181,12 @@ _MISSING = object()
 def parse(
     record: InboundMail, raw: bytes, envelope_sender: str, envelope_recipients: list[str]
 ) -> Received:
-    try:
-        message = BytesParser(_class=_ReadOnlyMessage, policy=policy.default).parsebytes(raw)
-        assert isinstance(message, EmailMessage)
-        sender = addresses.sender_address(str(message.get("From", "")))
-        message.get_body()  # walks the MIME tree: a broken one fails here, not later
-    except Exception as error:
-        raise e.MalformedMessage(f"unreadable: {type(error).__name__}") from error
+    # The parser takes anything; an exception here is a bug or a mail it cannot handle, and
+    # `receive` holds it as unprocessable rather than refusing it.
+    message = BytesParser(_class=_ReadOnlyMessage, policy=policy.default).parsebytes(raw)
+    assert isinstance(message, EmailMessage)
+    sender = safe_text(addresses.sender_address(str(message.get("From", ""))))
+    message.get_body()  # walks the MIME tree: a broken one fails here, not later
     if not sender or "@" not in sender:
         raise e.MalformedMessage("no sender address in From")
     return Received(record, message, sender, envelope_sender, envelope_recipients)
@@ -184,9 +209,14 @@ async def classify_mail(services: Services, received: Received) -> None:
             thread_issued_to=found.issued_to if found else None,
         )
         raise e.BounceReceived(detail)
-    if classify.is_auto_reply(message):
+    evidence = classify.auto_reply_evidence(message)
+    if evidence is not None:
         # Kept on the record with its thread, never posted, never counted as a response.
         found = await route.find_thread(settings, message, received.envelope_recipients)
+        if found is not None and found.via != "subject" and evidence in ("word", "suppress"):
+            text = extract(received, await sent_texts.sent_on_thread(found.complaint_id))
+            if classify.reply_after_all(evidence, True, text):
+                return
         if found is not None:
             received.record.complaint_id = found.complaint_id
             await received.record.save(update_fields=["complaint_id"])
@@ -238,8 +268,13 @@ def check_rate(services: Services, received: Received) -> None:
         raise e.RateLimited(received.sender) from error
 
 
-def extract(received: Received) -> str:
-    return trim.new_text(trim.body_text(received.message))[: messages.MAX_BODY]
+def extract(received: Received, sent: sent_texts.SentIndex | None = None) -> str:
+    """The new text: the helpdesk's wrapping off, every block reproducing a mail we sent
+    on the thread removed, then quoted history and signatures."""
+    text = helpdesks.trim(trim.body_text(received.message), sent)
+    if sent:
+        text = sent_texts.remove_sent(text, sent)
+    return trim.new_text(text)[: messages.MAX_BODY]
 
 
 def collect_attachments(services: Services, received: Received) -> list[IncomingAttachment]:
@@ -249,9 +284,11 @@ def collect_attachments(services: Services, received: Received) -> list[Incoming
 async def post(services: Services, received: Received, found: route.Route) -> bool:
     """Authenticate the sender, then post through the very operation a web reply uses;
     returns whether the reply was held for a moderator."""
-    text = extract(received)
-    incoming = collect_attachments(services, received)
+    text = extract(received, await sent_texts.sent_on_thread(found.complaint_id))
+    # Images are decoded and re-encoded: CPU work kept off the event loop.
+    incoming = await asyncio.to_thread(collect_attachments, services, received)
     if not text and not incoming:
+        await holding.hold_empty(services, received.record, found.complaint_id)
         raise e.EmptyReply("no new text")
     complaint = await Complaint.get(id=found.complaint_id)
     author = await route.identify_author(complaint, found, received.sender)
@@ -279,7 +316,7 @@ async def _write_attachments(
         key = ""
         if not attachment.rejected_reason:
             key = storage_key(complaint_id, attachment.filename)
-            await write(services.settings, key, attachment.data)
+            await services.attachments.put(key, attachment.data)
         stored.append(
             messages.StoredAttachment(
                 filename=attachment.filename,

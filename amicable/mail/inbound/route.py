@@ -127,9 +127,10 @@ async def find_thread(
         )
         if mail is not None and mail.complaint_id is not None:
             return Route(mail.complaint_id, "message-id", mail.recipient, mail.recipient_kind)
-    tag = _SUBJECT_TAG.search(str(message.get("Subject", "")))
-    if tag:
-        complaint = await Complaint.get_or_none(reference=tag.group(1).upper())
+    # A helpdesk may put its own ticket tag ("[JS-48213]") before ours: try every tag.
+    tags = [t.group(1).upper() for t in _SUBJECT_TAG.finditer(str(message.get("Subject", "")))]
+    if tags:
+        complaint = await Complaint.filter(reference__in=tags[:5]).first()
         if complaint is not None:
             return Route(complaint.id, "subject")
     return None

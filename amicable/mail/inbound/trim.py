@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 
 from mailparser_reply import EmailReplyParser
 
+from amicable.mail.inbound import artefacts
+
 _LANGUAGES = ["nl", "fr", "de", "en"]
 
 # Lines where the quoted history begins. Each may wrap onto a second line in Gmail, so the
@@ -53,10 +55,10 @@ def body_text(message: EmailMessage) -> str:
     """The text part if there is one, else the HTML part converted to text."""
     part = message.get_body(preferencelist=("plain",))
     if part is not None:
-        return _normalise(part.get_content())
+        return _normalise(artefacts.part_text(part))
     part = message.get_body(preferencelist=("html",))
     if part is not None:
-        return _normalise(html_to_text(part.get_content()))
+        return _normalise(html_to_text(artefacts.part_text(part)))
     return ""
 
 
@@ -105,7 +107,13 @@ def _normalise(text: str) -> str:
 class _TextFromHtml(HTMLParser):
     # Quoted history in HTML mail lives in these containers (Gmail, Apple Mail, Outlook);
     # their contents are dropped here, before the text patterns run.
-    _QUOTE_CLASSES = ("gmail_quote", "gmail_extra", "moz-cite-prefix", "yahoo_quoted")
+    _QUOTE_CLASSES = (
+        "gmail_quote",
+        "gmail_extra",
+        "moz-cite-prefix",
+        "yahoo_quoted",
+        "freshdesk_quote",
+    )
     _QUOTE_IDS = ("appendonsend", "divrplyfwdmsg", "mail-editor-reference-message-container")
     _BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "table", "ul", "ol"}
     _SKIP = {"style", "script", "head", "title"}
@@ -132,6 +140,8 @@ class _TextFromHtml(HTMLParser):
             # Outlook puts the whole history after this marker, not inside it.
             self._done = True
             return
+        if tag in ("td", "th") and not self._skip_depth:
+            self.parts.append(" ")  # table cells: "Referentie" and its value are two words
         if tag in ("br", "hr", "img", "meta", "link", "input"):
             if tag == "br" and not self._skip_depth:
                 self.parts.append("\n")

@@ -85,6 +85,8 @@ class ComplaintContent:
     desired_solution: str
     private_details: list[tuple[str, str]]  # (label key, value)
     visibility: Visibility
+    # The signed web reply link for this recipient (`amicable.mail.outbound.links`).
+    reply_link: str = ""
 
 
 def complaint_bodies(settings: Settings, content: ComplaintContent) -> tuple[str, str]:
@@ -123,6 +125,9 @@ def complaint_bodies(settings: Settings, content: ComplaintContent) -> tuple[str
             else ""
         ),
         "private_details": "\n".join(f"{label}: {value}" for label, value in details),
+        "reply_block": (
+            f"{words['web_reply']}:\n{content.reply_link}\n" if content.reply_link else ""
+        ),
     }
     html_values = {key: html.escape(value) for key, value in values.items()}
     html_values["description"] = _html_text(content.description)
@@ -134,6 +139,12 @@ def complaint_bodies(settings: Settings, content: ComplaintContent) -> tuple[str
     )
     html_values["private_details"] = "<br>\n".join(
         f"{html.escape(label)}: {_html_text(value)}" for label, value in details
+    )
+    html_values["reply_block"] = (
+        f"<p>{html.escape(words['web_reply'])}: "
+        f'<a href="{html.escape(content.reply_link)}">{html.escape(content.reply_link)}</a></p>'
+        if content.reply_link
+        else ""
     )
     return (
         _template("complaint.txt").substitute(text_values),
@@ -192,11 +203,12 @@ def build_message(
         # RFC 5322 section 3.6.4: In-Reply-To names the parent, References the chain.
         message["In-Reply-To"] = envelope.references[-1]
         message["References"] = " ".join(envelope.references)
-    message["Content-Language"] = language.value
     if envelope.auto_submitted:
         message["Auto-Submitted"] = "auto-generated"
         # Exchange's own switch, so that out-of-office replies to notices are not sent.
         message["X-Auto-Response-Suppress"] = "All"
     message.set_content(text)
     message.add_alternative(html_body, subtype="html")
+    # After the body: `set_content` drops every Content-* header set before it.
+    message["Content-Language"] = language.value
     return message

@@ -17,12 +17,15 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from amicable import metrics
+from amicable.infra.claim import claim_due
 from amicable.infra.clock import utc_now
-from amicable.mail.outbound import addresses, compose
+from amicable.mail.outbound import addresses, compose, links
 from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
@@ -83,6 +86,7 @@ async def enqueue_complaint(settings: Settings, complaint: Complaint, now: datet
             ("postal_address", complaint.postal_address),
         ],
         visibility=complaint.visibility,
+        reply_link=links.url(settings, links.make(settings, complaint.id, recipient, now)),
     )
     text, html_body = compose.complaint_bodies(settings, content)
     await _queue(
@@ -112,7 +116,8 @@ async def enqueue_relay(
     if message.author_kind is AuthorKind.COMPANY:
         recipient: str | None = consumer.email
         recipient_kind, language = RecipientKind.CONSUMER, consumer.language
-        author_name = company.name
+        # An unlisted company by the name the consumer typed, never its record's.
+        author_name = company.name if company.listed else complaint.company_name or company.name
     elif message.author_kind is AuthorKind.CONSUMER:
         recipient = await company_address(complaint)
         recipient_kind, language = RecipientKind.COMPANY, company.language
@@ -206,6 +211,15 @@ def backoff_delay(settings: Settings, attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.outbox_backoff_max_seconds))
 
 
+class Beats(Protocol):
+    def beat(self) -> None: ...
+
+
+class _NoHeartbeat:
+    def beat(self) -> None:
+        pass
+
+
 class OutboxWorker:
     def __init__(
         self,
@@ -215,6 +229,7 @@ class OutboxWorker:
         clock: Callable[[], datetime] = utc_now,
         name: str | None = None,
         on_gave_up: GaveUpHook | None = None,
+        heartbeat: Beats | None = None,
     ) -> None:
         self.settings = settings
         self.transport = transport
@@ -224,12 +239,16 @@ class OutboxWorker:
         # that marks the address failing and asks moderators to fix it lives above this
         # floor, so whoever runs the worker passes it in.
         self.on_gave_up = on_gave_up
+        # Readiness (`/readyz`) reads it: a worker stuck anywhere stops beating.
+        self.heartbeat: Beats = heartbeat or _NoHeartbeat()
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         """Deliver until cancelled or `stop` is set; an error in one round is logged and
         the next round tries again."""
         stop = stop or asyncio.Event()
+        log.info("outbox worker %s started", self.name)
         while not stop.is_set():
+            self.heartbeat.beat()
             try:
                 claimed = await self.run_once()
             except Exception:
@@ -250,14 +269,12 @@ class OutboxWorker:
         now = self.clock()
         lease = timedelta(seconds=self.settings.outbox_lease_seconds)
         async with in_transaction():
-            rows = (
-                await OutboxMail.select_for_update(skip_locked=True)
-                .filter(
-                    status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
-                    next_attempt_at__lte=now,
-                )
-                .order_by("next_attempt_at")
-                .limit(self.settings.outbox_batch_size)
+            rows = await claim_due(
+                OutboxMail,
+                order_by="next_attempt_at",
+                limit=self.settings.outbox_batch_size,
+                status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
+                next_attempt_at__lte=now,
             )
             if rows:
                 await OutboxMail.filter(id__in=[row.id for row in rows]).update(
@@ -297,6 +314,17 @@ class OutboxWorker:
             status=OutboxStatus.SENT, sent_at=self.clock(), last_error=""
         )
         row.status = OutboxStatus.SENT
+        self.heartbeat.beat()
+        metrics.MAIL_SENT.labels(row.kind.value).inc()
+        # The recipient's domain only: an address is personal data, a log is not the place.
+        log.info(
+            "outbox: sent %s mail %s to %s (%s), attempt %d",
+            row.kind.value.lower(),
+            row.id,
+            addresses.domain_of(row.recipient),
+            row.recipient_kind.value.lower(),
+            row.attempts,
+        )
 
     async def _record_failure(
         self,
@@ -319,10 +347,14 @@ class OutboxWorker:
         row.last_error = message
         if gave_up and updated and self.on_gave_up is not None:
             await self.on_gave_up(row, message)
+        self.heartbeat.beat()
+        metrics.MAIL_FAILURES.labels(row.kind.value, "yes" if gave_up else "no").inc()
         log.warning(
-            "outbox: %s to %s failed (attempt %d%s): %s",
-            row.rfc_message_id,
-            row.recipient,
+            "outbox: %s mail %s to %s (%s) failed (attempt %d%s): %s",
+            row.kind.value.lower(),
+            row.id,
+            addresses.domain_of(row.recipient),
+            row.recipient_kind.value.lower(),
             row.attempts,
             ", giving up" if gave_up else "",
             message,

@@ -11,7 +11,14 @@ from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
-from amicable.schema.permissions import IsAuthenticated, IsConsumer, IsUser, requires
+from amicable.schema.permissions import (
+    CanWriteMessages,
+    IsAuthenticated,
+    IsConsumer,
+    IsUser,
+    requires,
+)
+from amicable.schema.types.attachment import AttachmentUploadInput, read_uploads
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import ComplaintCategory, Outcome, Visibility
 from amicable.schema.types.errors import ERRORS, INPUT, UserError
@@ -55,6 +62,9 @@ class ComplaintCreateInput:
     private_details: ComplaintPrivateDetailsInput | None = strawberry.field(
         default=None, description="For the company only."
     )
+    attachments: list[AttachmentUploadInput] | None = strawberry.field(
+        default=None, description="Files (multipart upload), each public or private."
+    )
 
 
 @strawberry.type(description="The complaint as it is now, or why not.")
@@ -86,6 +96,9 @@ class ComplaintSetVisibilityInput:
 class MessagePostInput:
     complaint_id: strawberry.ID = strawberry.field(description="The Complaint ID.")
     body: str = strawberry.field(description="The message: 1 to 20,000 characters.")
+    attachments: list[AttachmentUploadInput] | None = strawberry.field(
+        default=None, description="Files (multipart upload), each public or private."
+    )
 
 
 @strawberry.type(description="The message and its complaint, or why not.")
@@ -132,6 +145,7 @@ class ComplaintMutations:
                 customer_reference=details.customer_reference,
                 phone=details.phone,
                 postal_address=details.postal_address,
+                uploads=await read_uploads(info, input.attachments),
             )
             return await complaint_ops.create(info.context.services, info.context.viewer, draft)
 
@@ -180,8 +194,9 @@ class ComplaintMutations:
         return _payload(complaint, errors)
 
     @strawberry.mutation(
-        description="Write in a complaint's thread (its consumer, its company, moderators).",
-        extensions=requires(IsAuthenticated(), IsUser()),
+        description="Write in a complaint's thread (its consumer, its company, moderators; "
+        "a web reply link's holder in its thread).",
+        extensions=requires(IsAuthenticated(), CanWriteMessages()),
     )
     async def message_post(
         self, info: Info, input: Annotated[MessagePostInput, strawberry.argument(description=INPUT)]
@@ -192,6 +207,7 @@ class ComplaintMutations:
                 info.context.viewer,
                 decode_id(input.complaint_id, "Complaint", "complaintId"),
                 input.body,
+                uploads=await read_uploads(info, input.attachments),
             )
 
         message, errors = await attempt(run())

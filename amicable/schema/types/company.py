@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -33,22 +34,53 @@ class CompanyAddress:
     failing: bool = strawberry.field(description="Mail to this address bounced.")
 
 
+# Ids of complaints' own views of unlisted companies (`CompanyType.as_filed`): stable per
+# complaint, and never the id of a record.
+_FILED_VIEW_IDS = uuid.UUID("6f1d9a52-3c07-4f7e-9b1e-2a4c8d5e7f30")
+
+
 @strawberry.type(name="Company", description="A company complaints are filed against.")
 class CompanyType(relay.Node):
     id: relay.NodeID[str]
     model: strawberry.Private[models.Company]
+    # Set for a complaint's own view of an unlisted company (see `as_filed`).
+    filed: strawberry.Private[models.Complaint | None] = None
 
     @classmethod
     def from_model(cls, company: models.Company) -> CompanyType:
         return cls(id=str(company.id), model=company)
 
+    @classmethod
+    def as_filed(cls, complaint: models.Complaint, company: models.Company) -> CompanyType:
+        """An unlisted company as seen by those who may not find its record (the consumer
+        who filed, the public): the name typed on this complaint, no slug, an id of this
+        complaint's own, nothing from the record that others' complaints may have shaped.
+        Whether the address matched an existing record stays invisible."""
+        view_id = uuid.uuid5(_FILED_VIEW_IDS, str(complaint.id))
+        return cls(id=str(view_id), model=company, filed=complaint)
+
+    @classmethod
+    def for_complaint(
+        cls, viewer: policy.Viewer, complaint: models.Complaint, company: models.Company
+    ) -> CompanyType:
+        """The company of a complaint as this viewer may know it: the record itself when
+        the viewer may find it (listed, its own agents, moderators), else `as_filed`."""
+        if policy.can_find_company(viewer, company):
+            return cls.from_model(company)
+        return cls.as_filed(complaint, company)
+
     @strawberry.field(description="The company's name.")
     def name(self) -> str:
+        if self.filed is not None:
+            return self.filed.company_name or self.model.name
         return self.model.name
 
-    @strawberry.field(description="Its name in addresses: `company(slug:)`.")
-    def slug(self) -> str:
-        return self.model.slug
+    @strawberry.field(
+        description="Its name in addresses: `company(slug:)`. Null for an unlisted company "
+        "seen on a complaint."
+    )
+    def slug(self) -> str | None:
+        return None if self.filed is not None else self.model.slug
 
     @strawberry.field(description="Listed companies have a public page and dashboard.")
     def listed(self) -> bool:
@@ -56,11 +88,11 @@ class CompanyType(relay.Node):
 
     @strawberry.field(description="Other names it is found by.")
     def aliases(self) -> list[str]:
-        return list(self.model.aliases)
+        return [] if self.filed is not None else list(self.model.aliases)
 
     @strawberry.field(description="The language of mail to the company.")
     def language(self) -> Language:
-        return self.model.language
+        return Language.NL if self.filed is not None else self.model.language
 
     @strawberry.field(
         extensions=private(CanSeeCompanyContacts()),
@@ -107,6 +139,7 @@ class CompanyType(relay.Node):
             before,
             company_id=self.model.id,
             statuses=status,
+            complaint_id=self.filed.id if self.filed is not None else None,
         )
 
     @strawberry.field(
@@ -114,7 +147,7 @@ class CompanyType(relay.Node):
         "an unlisted company unless the viewer is its agent or a moderator."
     )
     async def score(self, info: Info) -> CompanyScoreType | None:
-        if not policy.can_see_dashboard(info.context.viewer, self.model):
+        if self.filed is not None or not policy.can_see_dashboard(info.context.viewer, self.model):
             return None
         board = await score_ops.dashboard(info.context.services, self.model.id)
         return CompanyScoreType.from_dashboard(board)
@@ -124,7 +157,7 @@ class CompanyType(relay.Node):
         "Null when `score` is."
     )
     async def stats(self, info: Info) -> list[CompanyMonthStatsType] | None:
-        if not policy.can_see_dashboard(info.context.viewer, self.model):
+        if self.filed is not None or not policy.can_see_dashboard(info.context.viewer, self.model):
             return None
         series = await score_ops.monthly_series(info.context.services, self.model.id)
         return [CompanyMonthStatsType.from_figures(month) for month in series]

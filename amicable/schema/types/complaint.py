@@ -15,15 +15,20 @@ from strawberry import relay
 
 from amicable import models, policy
 from amicable.infra.pagination import OLDEST_FIRST
+from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import messages as message_ops
+from amicable.resolvers import public_text
 from amicable.schema.context import Info
 from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.types.attachment import AttachmentType
+from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.delivery import ComplaintDeliveryType
 from amicable.schema.types.enums import ComplaintCategory, ComplaintStatus, Outcome, Visibility
 from amicable.schema.types.message import MessageType
+from amicable.schema.types.nudge import NudgeType
 
 MAX_RECENT_MESSAGES = 10
 
@@ -85,25 +90,41 @@ class ComplaintType(relay.Node):
     def reference(self) -> str:
         return self.model.reference
 
+    async def _public(self, info: Info, text: str) -> str:
+        """The public version as read now: the thread's private facts masked."""
+        known = await info.context.loaders.known_private(self.model)
+        consumer = await info.context.loaders.user(self.model.consumer_id)
+        return public_text.public_version(text, known, consumer.language.value)
+
     @strawberry.field(
         description="The title: the original for those who read originals, else the public version."
     )
-    def title(self, info: Info) -> str:
-        return self.model.title if self._original(info) else self.model.public_title
+    async def title(self, info: Info) -> str:
+        if self._original(info):
+            return self.model.title
+        return await self._public(info, self.model.public_title)
 
     @strawberry.field(description="What happened, as this viewer may read it.")
-    def description(self, info: Info) -> str:
-        return self.model.description if self._original(info) else self.model.public_description
+    async def description(self, info: Info) -> str:
+        if self._original(info):
+            return self.model.description
+        return await self._public(info, self.model.public_description)
 
     @strawberry.field(description="What would settle it, as this viewer may read it.")
-    def desired_solution(self, info: Info) -> str:
+    async def desired_solution(self, info: Info) -> str:
         if self._original(info):
             return self.model.desired_solution
-        return self.model.public_desired_solution
+        return await self._public(info, self.model.public_desired_solution)
 
     @strawberry.field(description="The public text was edited (personal data masked or redacted).")
-    def is_redacted(self) -> bool:
-        return self.model.is_redacted
+    async def is_redacted(self, info: Info) -> bool:
+        if self.model.is_redacted:
+            return True
+        model = self.model
+        for text in (model.public_title, model.public_description, model.public_desired_solution):
+            if await self._public(info, text) != text:
+                return True
+        return False
 
     @strawberry.field(description="What it is about (names: the `categories` query).")
     def category(self) -> ComplaintCategory:
@@ -122,11 +143,14 @@ class ComplaintType(relay.Node):
         return self.model.created_at
 
     @strawberry.field(
-        description="When the complaint was sent out to the company (queued for its mail; it "
-        "counts in the company's score from then). Whether the relay took the mail: `delivery`."
+        description="When the relay accepted the complaint's mail to the company; null while "
+        "it waits, is retried or failed, and when it was never queued."
     )
-    def sent_at(self) -> datetime | None:
-        return self.model.sent_at
+    async def sent_at(self, info: Info) -> datetime | None:
+        # Public like the status; read through the page's delivery loader, so a page of
+        # complaints costs the same few queries whatever its size.
+        found = await info.context.loaders.delivery_by_complaint.load(self.model)
+        return found.accepted_at
 
     @strawberry.field(
         extensions=private(CanSeeDelivery()),
@@ -150,8 +174,11 @@ class ComplaintType(relay.Node):
         return self.model.outcome
 
     @strawberry.field(description="The consumer's word on closing (may be empty).")
-    def feedback_comment(self) -> str:
-        return self.model.feedback_comment
+    async def feedback_comment(self, info: Info) -> str:
+        # Public text like the rest, though written late and never stored masked.
+        if self._original(info):
+            return self.model.feedback_comment
+        return await self._public(info, self.model.feedback_comment)
 
     @strawberry.field(
         extensions=private(CanSeePrivateDetails()),
@@ -160,10 +187,18 @@ class ComplaintType(relay.Node):
     def escalated_at(self) -> datetime | None:
         return self.model.escalated_at
 
+    @strawberry.field(
+        extensions=private(CanSeePrivateDetails()),
+        description="Why a complaint ready to send was not mailed yet: EMAIL_NOT_VERIFIED "
+        "until its consumer verifies their address. Null once sent.",
+    )
+    def unsent_reason(self) -> str | None:
+        return self.model.unsent_reason or None
+
     @strawberry.field(description="The company it is against.")
     async def company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)
-        return CompanyType.from_model(company)
+        return CompanyType.for_complaint(info.context.viewer, self.model, company)
 
     @strawberry.field(description="Who filed it, as this viewer may know them.")
     async def consumer(self, info: Info) -> ConsumerType:
@@ -181,6 +216,17 @@ class ComplaintType(relay.Node):
             phone=self.model.phone,
             postal_address=self.model.postal_address,
         )
+
+    @strawberry.field(
+        description="Reminders to the company and notices and prompts to the consumer, sent "
+        "and pending, in the order they fall due: for the consumer, the company's agents and "
+        "moderators; null for anyone else."
+    )
+    async def nudges(self, info: Info) -> list[NudgeType] | None:
+        if not policy.can_see_nudges(info.context.viewer, self.model):
+            return None
+        rows = await info.context.loaders.nudges_by_complaint.load(self.model.id)
+        return [NudgeType(model=row) for row in rows]
 
     @strawberry.field(description="The thread, oldest first.")
     async def messages(
@@ -201,6 +247,14 @@ class ComplaintType(relay.Node):
             OLDEST_FIRST,
             lambda m: MessageType(id=str(m.id), model=m, complaint_model=self.model),
         )
+
+    @strawberry.field(
+        description="Files filed with the complaint itself that this viewer may see; a "
+        "message's files are on the message."
+    )
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        rows = await attachment_ops.of_complaint(info.context.viewer, self.model)
+        return attachment_types(rows, self.model, None)
 
     @strawberry.field(description="The last few messages (at most 10), oldest first.")
     async def recent_messages(

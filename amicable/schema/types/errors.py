@@ -27,6 +27,13 @@ ERROR_CODE_DESCRIPTIONS = {
     ErrorCode.RATE_LIMITED: "Too many attempts in a short time (`limit`, `windowSeconds`).",
     ErrorCode.MEMBERS_ONLY: "Only members of the organisation may do this.",
     ErrorCode.NOT_ELIGIBLE: "The complaint does not qualify (yet); the message says when.",
+    ErrorCode.NAME_HAS_CONTACT_DETAILS: "A name holds an email address or a phone number, "
+    "which would show through the public pseudonym.",
+    ErrorCode.INVALID_TOKEN: "A mailed link (verification, reset, invitation, claim) is "
+    "unknown, used or expired; the same answer for all three.",
+    ErrorCode.FILE_TOO_LARGE: "A file is larger than allowed (`maxBytes`).",
+    ErrorCode.FILE_TYPE_NOT_ALLOWED: "A file's content is not of an accepted type.",
+    ErrorCode.TOO_MANY_FILES: "More files than allowed at once (`maxCount`).",
 }
 
 strawberry.enum(

@@ -9,8 +9,12 @@ from strawberry import relay
 
 from amicable import models, policy
 from amicable.models.enums import AuthorKind as AuthorKindEnum
+from amicable.resolvers import attachments as attachment_ops
+from amicable.resolvers import public_text
 from amicable.schema.context import Info
 from amicable.schema.permissions import CanSeeOriginalText, CanSeeSenderAddresses, private
+from amicable.schema.types.attachment import AttachmentType
+from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.enums import AuthorKind, Channel, ModerationState
 
 
@@ -20,15 +24,28 @@ class MessageType(relay.Node):
     model: strawberry.Private[models.Message]
     complaint_model: strawberry.Private[models.Complaint]
 
+    async def _public_body(self, info: Info) -> str:
+        """The public version as read now: the thread's private facts masked, with the
+        markers in the writer's language."""
+        loaders = info.context.loaders
+        known = await loaders.known_private(self.complaint_model)
+        if self.model.author_kind is AuthorKindEnum.COMPANY:
+            language = (await loaders.company(self.complaint_model.company_id)).language
+        else:
+            language = (await loaders.user(self.complaint_model.consumer_id)).language
+        return public_text.public_version(self.model.public_body, known, language.value)
+
     @strawberry.field(description="The text as this viewer may read it.")
-    def body(self, info: Info) -> str:
+    async def body(self, info: Info) -> str:
         if policy.sees_original_text(info.context.viewer, self.complaint_model):
             return self.model.body
-        return self.model.public_body
+        return await self._public_body(info)
 
     @strawberry.field(description="The public text was edited (personal data masked or redacted).")
-    def is_redacted(self) -> bool:
-        return self.model.is_redacted
+    async def is_redacted(self, info: Info) -> bool:
+        if self.model.is_redacted:
+            return True
+        return await self._public_body(info) != self.model.public_body
 
     @strawberry.field(description="Who wrote it.")
     def author_kind(self) -> AuthorKind:
@@ -44,7 +61,10 @@ class MessageType(relay.Node):
             return policy.pseudonym(user.full_name)
         if kind is AuthorKindEnum.COMPANY:
             company = await info.context.loaders.company(self.complaint_model.company_id)
-            return company.name
+            if policy.can_find_company(info.context.viewer, company):
+                return company.name
+            # An unlisted company is known by the name typed on this complaint.
+            return self.complaint_model.company_name or company.name
         return info.context.services.settings.platform_name
 
     @strawberry.field(description="How it came in.")
@@ -60,6 +80,12 @@ class MessageType(relay.Node):
     @strawberry.field(description="When it was written (or mailed).")
     def created_at(self) -> datetime:
         return self.model.created_at
+
+    @strawberry.field(description="Files sent with it that this viewer may see.")
+    async def attachments(self, info: Info) -> list[AttachmentType]:
+        rows = await info.context.loaders.attachments_by_message.load(self.model.id)
+        shown = attachment_ops.visible(info.context.viewer, self.complaint_model, self.model, rows)
+        return attachment_types(shown, self.complaint_model, self.model)
 
     @strawberry.field(
         extensions=private(CanSeeOriginalText()),

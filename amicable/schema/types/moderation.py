@@ -44,6 +44,9 @@ expose(
         ModerationItemKind.CORRECTION_REQUEST: "A company asks to correct its data.",
         ModerationItemKind.DELIVERY_REPORT: "A delivery report to look at (a bounce naming no "
         "recipient, or failed mail).",
+        ModerationItemKind.EMPTY_REPLY: "A mailed reply with nothing new once quoted text "
+        "was trimmed; not posted.",
+        ModerationItemKind.UNPROCESSABLE_MAIL: "A mail the inbound pipeline could not process.",
     },
 )
 expose(
@@ -117,6 +120,15 @@ class NotificationKind(Enum):
     )
     CORRECTION_REFUSED = strawberry.enum_value(
         "correction.refused", description="Your company's correction request was refused."
+    )
+    NUDGE_DEADLINE_PASSED = strawberry.enum_value(
+        "nudge.deadline_passed", description="The company did not reply by the deadline."
+    )
+    NUDGE_FEEDBACK_PROMPT = strawberry.enum_value(
+        "nudge.feedback_prompt", description="The company replied: is it settled?"
+    )
+    NUDGE_FEEDBACK_LAST_CALL = strawberry.enum_value(
+        "nudge.feedback_last_call", description="Your feedback window is about to close."
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -51,9 +51,32 @@ class UserType(relay.Node):
     def is_member(self) -> bool:
         return self.model.is_member
 
+    @strawberry.field(description="The member number, for members.")
+    def member_number(self) -> str | None:
+        return self.model.member_number or None
+
+    @strawberry.field(description="The last day the membership counts.")
+    def member_until(self) -> date | None:
+        return self.model.member_until
+
+    @strawberry.field(description="The address was proven by the mailed link.")
+    def email_verified(self) -> bool:
+        return self.model.email_verified_at is not None
+
+    @strawberry.field(description="A suspended agent cannot sign in.")
+    def suspended(self) -> bool:
+        return self.model.suspended_at is not None
+
     @strawberry.field(description="The language of mail and messages to the account.")
     def language(self) -> Language:
         return self.model.language
+
+    @strawberry.field(
+        description="Whether an agent receives the weekly digest of the company's open "
+        "complaints (`agentDigestSet`); null for other accounts."
+    )
+    def agent_digest(self) -> bool | None:
+        return self.model.agent_digest if self.model.role is Role.AGENT else None
 
     @strawberry.field(description="The company an agent works for.")
     async def company(self, info: Info) -> CompanyType | None:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from amicable import metrics
 from amicable.subscriptions.bus.broadcast import DEFAULT_QUEUE_SIZE, Broadcast, Subscriber
 from amicable.subscriptions.bus.events import Event
 
@@ -45,13 +46,19 @@ class EventBus:
         for channel in event.channels():
             try:
                 await self.broadcast.publish(channel=channel, message=payload)
+                metrics.EVENTS_PUBLISHED.inc()
             except Exception:
+                metrics.PUBLISH_FAILURES.inc()
                 log.exception("could not publish %s on %s", event.name, channel)
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscriber]:
         async with self.broadcast.subscribe(channel) as subscriber:
-            yield subscriber
+            metrics.SUBSCRIPTIONS.inc()
+            try:
+                yield subscriber
+            finally:
+                metrics.SUBSCRIPTIONS.dec()
 
     def subscriber_count(self, channel: str | None = None) -> int:
         return self.broadcast.subscriber_count(channel)

@@ -25,6 +25,7 @@ from typing import Any
 
 from broadcaster import BroadcastBackend, Event
 
+from amicable import metrics
 from amicable.subscriptions.bus.backends import Backoff, create_backend
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,9 @@ class Broadcast:
             if state is None:
                 continue
             for subscriber in list(state.subscribers):
-                if not subscriber._offer(event):
+                already_dropped = subscriber.overflowed
+                if not subscriber._offer(event) and not already_dropped:
+                    metrics.SUBSCRIBERS_DROPPED.inc()
                     log.warning(
                         "dropped a subscriber of %s: %d events behind",
                         event.channel,

@@ -47,7 +47,7 @@ _LAST_ACTIVITY_SQL = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [('amicable', '0005_delivery')]
+    dependencies = [('amicable', '0009_nudges')]
 
     initial = False
 

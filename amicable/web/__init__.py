@@ -1,0 +1,1 @@
+"""The plain-HTTP door: attachment downloads and the embeddable score widgets."""
