@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import JSONResponse
@@ -22,6 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from amicable import health, metrics
 from amicable.db import close_db, open_db
+from amicable.infra.languages import negotiate
+from amicable.infra.messages import Msg, render
 from amicable.mail.inbound import pipeline
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
@@ -73,7 +76,7 @@ class BodySizeLimit:
             limit = self.multipart_max_bytes
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _too_large(scope, receive, send)
+            await _too_large(scope, receive, send, limit)
             return
         seen = 0
 
@@ -89,16 +92,19 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await _too_large(scope, receive, send)
+            await _too_large(scope, receive, send, limit)
 
 
 class _BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+async def _too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
+    # The body was never read, so the account is unknown: the request's words only.
+    language = negotiate(Headers(scope=scope).get("accept-language"))
+    message = render(Msg.BODY_TOO_LARGE, language, {"maxBytes": max_bytes})
     response = JSONResponse(
-        {"errors": [{"message": "Request body too large.", "extensions": {"code": "TOO_LARGE"}}]},
+        {"errors": [{"message": message, "extensions": {"code": "TOO_LARGE"}}]},
         status_code=413,
     )
     await response(scope, receive, send)

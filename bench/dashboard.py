@@ -77,6 +77,7 @@ async def _company(slug: str, consumer: User, count: int, rng: random.Random) ->
                 visibility=Visibility.PUBLIC,
                 status=status,
                 created_at=sent,
+                last_activity_at=replied or sent,
                 sent_at=sent,
                 first_company_reply_at=replied,
                 outcome=outcome,

@@ -179,12 +179,21 @@ async def client(settings: Settings, services: Services) -> AsyncIterator[httpx.
 
 
 class GraphQLClient:
-    def __init__(self, http: httpx.AsyncClient, token: str | None = None) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        token: str | None = None,
+        *,
+        accept_language: str | None = None,
+    ) -> None:
         self.http = http
         self.token = token
+        self.accept_language = accept_language
 
     async def execute(self, query: str, **variables: Any) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if self.accept_language is not None:
+            headers["Accept-Language"] = self.accept_language
         response = await self.http.post(
             "/graphql", json={"query": query, "variables": variables}, headers=headers
         )

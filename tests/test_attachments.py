@@ -153,7 +153,7 @@ async def test_type_is_read_from_the_content_not_the_name(client, people):
         {
             "code": "FILE_TYPE_NOT_ALLOWED",
             "field": "attachments.0",
-            "message": "This kind of file is not accepted.",
+            "message": "Dit soort bestand wordt niet aanvaard.",
         }
     ]
     # Nothing was filed, nothing was written.
@@ -188,7 +188,7 @@ async def test_too_large_and_too_many(client, people, settings):
         {
             "code": "FILE_TOO_LARGE",
             "field": "attachments.0",
-            "message": "A file may be at most 100 bytes.",
+            "message": "Een bestand mag hoogstens 100 bytes groot zijn.",
         }
     ]
     assert await Complaint.all().count() == 0

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from amicable.models import AuditEntry
-from amicable.models.enums import Role
+from amicable.models import AuditEntry, User
+from amicable.models.enums import Language, Role
 from tests.conftest import GraphQLClient
 from tests.factories import gid, make_user
 
@@ -68,6 +68,8 @@ async def test_moderator_creates_and_corrects_a_company(gql, services):
 
 async def test_company_errors(gql, services):
     moderator = await make_user(services, Role.MODERATOR)
+    # Messages come in the account's language; this one reads English.
+    await User.filter(id=moderator.user.id).update(language=Language.EN)
     mod = GraphQLClient(gql.http, moderator.token)
     await mod.data(CREATE, input={"name": "Telenova"})
     taken = await mod.data(CREATE, input={"name": "Other", "slug": "telenova"})

@@ -76,7 +76,7 @@ async def test_sent_nudges_listed_and_void_ones_not(services, gql):
         ("FEEDBACK_LAST_CALL", "PENDING"),
     ]
     notes = (await me.data(NOTIFICATIONS))["notifications"]["edges"]
-    assert [n["node"]["kind"] for n in notes] == ["nudge.feedback_prompt"]
+    assert [n["node"]["kind"] for n in notes] == ["NUDGE_FEEDBACK_PROMPT"]
     assert "Is uw probleem opgelost?" in notes[0]["node"]["text"]
 
 

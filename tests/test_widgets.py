@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from amicable.models.enums import Outcome, Role
+from amicable.schema.types.score import ScoreLabel
 from tests.factories import make_company, make_user
 from tests.scoring.history import History
 
@@ -57,7 +58,8 @@ async def test_badge_shows_the_dashboards_score_label_and_count(client, gql, ser
     assert en.headers["cache-control"] == "public, max-age=600"
     shown = texts(en.text)
     assert shown["score"] == f"{board['value']:.1f}"
-    assert shown["label"] == board["label"]
+    # The API names the label by its enum name; the widget shows its value.
+    assert shown["label"] == ScoreLabel[board["label"]].value
     assert shown["count"] == "5 complaints in the last 12 months"
     assert shown["name"] == "Telenova"
 

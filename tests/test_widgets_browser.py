@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 
+from amicable.schema.types.score import ScoreLabel
 from tests.test_widgets import make_history
 
 pytestmark = pytest.mark.browser
@@ -84,7 +85,9 @@ async def test_badge_and_chart_show_the_dashboard_in_chromium(client, gql, servi
     assert badge["score"]["text"] == f"{company['score']['value']:.1f}".replace(".", ",")
     assert (
         badge["label"]["text"]
-        == {"good": "bon", "very good": "très bon", "fair": "moyen"}[company["score"]["label"]]
+        == {"good": "bon", "very good": "très bon", "fair": "moyen"}[
+            ScoreLabel[company["score"]["label"]].value
+        ]
     )
     assert badge["count"]["text"] == "5 plaintes sur les 12 derniers mois"
     assert badge["name"]["text"] == "Telenova"

@@ -11,8 +11,13 @@ whether a thing exists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from enum import StrEnum
+
+from amicable.infra.messages import Msg, render
+from amicable.models.enums import Language
 
 
 class ErrorCode(StrEnum):
@@ -44,9 +49,21 @@ class ErrorCode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class UserError:
+    """`text` names the message in the catalogue (`infra/messages.py`); `params` are its
+    machine-readable parameters (a minimum length, a limit), also shown to API clients."""
+
     code: ErrorCode
-    message: str
+    text: Msg
     field: str | None = None
+    params: Mapping[str, str | int] = _field(default_factory=dict)
+
+    def message_in(self, language: Language | None) -> str:
+        return render(self.text, language, self.params, self.field)
+
+    @property
+    def message(self) -> str:
+        """In English: for logs and for callers without a viewer."""
+        return self.message_in(Language.EN)
 
 
 class OperationFailed(Exception):
@@ -72,8 +89,6 @@ class Forbidden(Exception):
 
 
 def not_found(what: str, field: str | None = None) -> OperationFailed:
-    return OperationFailed(UserError(ErrorCode.NOT_FOUND, f"{what} not found.", field))
-
-
-def invalid(field: str, message: str, code: ErrorCode = ErrorCode.INVALID) -> UserError:
-    return UserError(code, message, field)
+    """`what` is the API's type name (Complaint, Company, ...): a parameter, and the
+    thing named in the message."""
+    return OperationFailed(UserError(ErrorCode.NOT_FOUND, Msg.NOT_FOUND, field, {"type": what}))

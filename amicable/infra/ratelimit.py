@@ -28,6 +28,7 @@ from redis.asyncio import ConnectionPool
 
 from amicable import metrics
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.messages import Msg
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,12 @@ class RateLimiter:
         if not allowed:
             metrics.RATE_LIMITED.labels(action).inc()
             raise OperationFailed(
-                UserError(ErrorCode.RATE_LIMITED, "Too many attempts; try again later.")
+                UserError(
+                    ErrorCode.RATE_LIMITED,
+                    Msg.RATE_LIMITED,
+                    None,
+                    {"limit": limit, "windowSeconds": window_seconds},
+                )
             )
 
     def _warn(self, error: Exception) -> None:

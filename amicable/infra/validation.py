@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from amicable.infra.errors import ErrorCode, UserError
+from amicable.infra.messages import Msg
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is proven by
 # mail, not by a regular expression.
@@ -17,9 +18,9 @@ def normalise_email(value: str) -> str:
 
 def check_email(field: str, value: str) -> list[UserError]:
     if not value:
-        return [UserError(ErrorCode.REQUIRED, "An email address is required.", field)]
+        return [UserError(ErrorCode.REQUIRED, Msg.EMAIL_REQUIRED, field)]
     if len(value) > 254 or not _EMAIL.match(value):
-        return [UserError(ErrorCode.INVALID, "This is not a valid email address.", field)]
+        return [UserError(ErrorCode.INVALID, Msg.EMAIL_INVALID, field, {"maxLength": 254})]
     return []
 
 
@@ -28,26 +29,9 @@ def check_text(
 ) -> list[UserError]:
     stripped = value.strip()
     if required and not stripped:
-        return [UserError(ErrorCode.REQUIRED, f"{_label(field)} is required.", field)]
+        return [UserError(ErrorCode.REQUIRED, Msg.REQUIRED, field)]
     if stripped and len(stripped) < min_length:
-        return [
-            UserError(
-                ErrorCode.INVALID,
-                f"{_label(field)} must be at least {min_length} characters.",
-                field,
-            )
-        ]
+        return [UserError(ErrorCode.INVALID, Msg.TOO_SHORT, field, {"minLength": min_length})]
     if len(value) > max_length:
-        return [
-            UserError(
-                ErrorCode.TOO_LONG,
-                f"{_label(field)} is longer than {max_length} characters.",
-                field,
-            )
-        ]
+        return [UserError(ErrorCode.TOO_LONG, Msg.TOO_LONG, field, {"maxLength": max_length})]
     return []
-
-
-def _label(field: str) -> str:
-    words = re.sub(r"([A-Z])", r" \1", field).split()
-    return " ".join(words).capitalize() if words else field

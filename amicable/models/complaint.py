@@ -16,6 +16,7 @@ from tortoise.models import Model
 from amicable.models.enums import (
     AuthorKind,
     Channel,
+    ComplaintCategory,
     ComplaintStatus,
     ModerationState,
     Outcome,
@@ -48,7 +49,9 @@ class Complaint(Model):
     title = fields.CharField(max_length=200)
     description = fields.TextField()
     desired_solution = fields.TextField(default="")
-    category = fields.CharField(max_length=64, default="other", db_index=True)
+    category = fields.CharEnumField(
+        ComplaintCategory, max_length=64, default=ComplaintCategory.OTHER, db_index=True
+    )
     public_title = fields.CharField(max_length=200)
     public_description = fields.TextField()
     public_desired_solution = fields.TextField(default="")
@@ -68,6 +71,9 @@ class Complaint(Model):
     outcome = fields.CharEnumField(Outcome, max_length=12, null=True)
     feedback_comment = fields.TextField(default="")
     escalated_at = fields.DatetimeField(null=True)
+    # The latest of its filing and its published messages: the "last activity" order of
+    # lists. Kept in step by the thread (`messages._apply_published`).
+    last_activity_at = fields.DatetimeField(db_index=True)
     # Why a complaint that is ready to send was not mailed yet ("EMAIL_NOT_VERIFIED": its
     # consumer has not verified their address); empty once queued.
     unsent_reason = fields.CharField(max_length=24, default="")
@@ -76,7 +82,11 @@ class Complaint(Model):
 
     class Meta:
         table = "complaint"
-        indexes = (("company_id", "created_at"),)
+        indexes = (
+            ("company_id", "created_at"),
+            ("company_id", "last_activity_at"),
+            ("consumer_id", "created_at"),
+        )
 
 
 class Message(Model):

@@ -37,6 +37,21 @@ UNPUBLISHED_STATUSES = (ComplaintStatus.PENDING_MODERATION, ComplaintStatus.REJE
 CLOSED_STATUSES = (ComplaintStatus.RESOLVED, ComplaintStatus.UNRESOLVED, ComplaintStatus.CLOSED)
 
 
+class ComplaintCategory(StrEnum):
+    """What a complaint is about: a closed set, so lists can filter by it and every
+    language can name it (labels in `infra/messages.py`)."""
+
+    DELIVERY = "delivery"
+    BILLING = "billing"
+    PRODUCT_QUALITY = "product_quality"
+    SERVICE = "service"
+    CONTRACT = "contract"
+    REFUND = "refund"
+    WARRANTY = "warranty"
+    PRIVACY = "privacy"
+    OTHER = "other"
+
+
 class Outcome(StrEnum):
     RESOLVED = "RESOLVED"
     UNRESOLVED = "UNRESOLVED"

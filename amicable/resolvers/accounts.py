@@ -19,6 +19,7 @@ from amicable.infra.errors import (
     Unauthenticated,
     UserError,
 )
+from amicable.infra.messages import Msg
 from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import AccessToken, ApiKey, Company, User
 from amicable.models.enums import Language, Role
@@ -74,9 +75,7 @@ async def register(
             token = await issue_token(services, user)
             await verification.send_verification(services, user)
     except IntegrityError as exc:
-        raise OperationFailed(
-            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
-        ) from exc
+        raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email")) from exc
     return IssuedToken(user, token)
 
 
@@ -104,9 +103,7 @@ async def create_token(
     ok = await security.verify_password(user.password_hash if user else None, password)
     # A suspended agent's password still verifies; the answer is the same as a wrong one.
     if user is None or not ok or user.suspended_at is not None:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID_CREDENTIALS, "Email or password is incorrect.")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID_CREDENTIALS, Msg.BAD_CREDENTIALS))
     return IssuedToken(user, await issue_token(services, user))
 
 
@@ -151,7 +148,7 @@ async def create_user(
     ]
     for_company = role_can(role, Capability.ACT_FOR_COMPANY)
     if for_company and company is None:
-        errors.append(UserError(ErrorCode.REQUIRED, "An agent needs a company.", "company"))
+        errors.append(UserError(ErrorCode.REQUIRED, Msg.AGENT_NEEDS_COMPANY, "company"))
     if errors:
         raise OperationFailed(*errors)
     try:
@@ -167,9 +164,7 @@ async def create_user(
             email_verified_at=utc_now(),
         )
     except IntegrityError as exc:
-        raise OperationFailed(
-            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
-        ) from exc
+        raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email")) from exc
 
 
 async def create_api_key(viewer: Viewer, *, partner_name: str) -> tuple[ApiKey, str]:
@@ -249,7 +244,7 @@ def check_full_name(full_name: str) -> list[UserError]:
         errors.append(
             UserError(
                 ErrorCode.NAME_HAS_CONTACT_DETAILS,
-                "A name may not contain an email address or a phone number.",
+                Msg.NAME_HAS_CONTACT_DETAILS,
                 "fullName",
             )
         )
@@ -261,10 +256,11 @@ def check_password(password: str, field: str = "password") -> list[UserError]:
         return [
             UserError(
                 ErrorCode.INVALID,
-                f"The password must be at least {MIN_PASSWORD_LENGTH} characters.",
+                Msg.PASSWORD_TOO_SHORT,
                 field,
+                {"minLength": MIN_PASSWORD_LENGTH},
             )
         ]
     if len(password) > 1024:
-        return [UserError(ErrorCode.TOO_LONG, "The password is too long.", field)]
+        return [UserError(ErrorCode.TOO_LONG, Msg.PASSWORD_TOO_LONG, field, {"maxLength": 1024})]
     return []

@@ -21,6 +21,7 @@ from amicable.infra import attachment_links
 from amicable.infra.attachment_store import new_key
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.infra.file_checks import check, renamed
+from amicable.infra.messages import Msg
 from amicable.models import AccessToken, ApiKey, Attachment, Complaint, Message
 from amicable.models.enums import AuthorKind
 from amicable.policy import (
@@ -59,8 +60,9 @@ async def prepare(services: Services, uploads: Sequence[Upload], field: str) -> 
         raise OperationFailed(
             UserError(
                 ErrorCode.TOO_MANY_FILES,
-                f"At most {settings.attachment_max_count} files.",
+                Msg.TOO_MANY_FILES,
                 field,
+                {"maxCount": settings.attachment_max_count},
             )
         )
     prepared, errors = [], []
@@ -72,15 +74,16 @@ async def prepare(services: Services, uploads: Sequence[Upload], field: str) -> 
             errors.append(
                 UserError(
                     ErrorCode.FILE_TOO_LARGE,
-                    f"A file may be at most {settings.attachment_max_bytes} bytes.",
+                    Msg.FILE_TOO_LARGE,
                     where,
+                    {"maxBytes": settings.attachment_max_bytes},
                 )
             )
         elif checked.rejected_reason:
             errors.append(
                 UserError(
                     ErrorCode.FILE_TYPE_NOT_ALLOWED,
-                    "This kind of file is not accepted.",
+                    Msg.FILE_TYPE_NOT_ALLOWED,
                     where,
                 )
             )
@@ -248,7 +251,7 @@ async def set_private(
             raise OperationFailed(
                 UserError(
                     ErrorCode.INVALID_STATE,
-                    "Only a file that was kept can be made public.",
+                    Msg.ONLY_KEPT_FILE_PUBLIC,
                     "attachmentId",
                 )
             )

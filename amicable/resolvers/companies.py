@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.infra.pagination import BY_NAME, Page, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import BY_NAME, Page, Window, paginate
 from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import Company, CompanyAddress, CompanySlugRedirect
 from amicable.models.enums import Language
@@ -42,7 +43,7 @@ async def create(viewer: Viewer, changes: CompanyChanges) -> Company:
     async with in_transaction():
         slug = changes.slug or await unique_slug(changes.name or "")
         if changes.slug and await Company.exists(slug=changes.slug):
-            raise OperationFailed(UserError(ErrorCode.DUPLICATE, "This slug is taken.", "slug"))
+            raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.SLUG_TAKEN, "slug"))
         company = Company(
             name=(changes.name or "").strip(),
             slug=slug,
@@ -73,7 +74,7 @@ async def update(viewer: Viewer, company_id: uuid.UUID, changes: CompanyChanges)
         before = {"name": company.name, "slug": company.slug, "listed": company.listed}
         if changes.slug is not None and changes.slug != company.slug:
             if await Company.exists(slug=changes.slug):
-                raise OperationFailed(UserError(ErrorCode.DUPLICATE, "This slug is taken.", "slug"))
+                raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.SLUG_TAKEN, "slug"))
             company.slug = changes.slug
         if changes.name is not None:
             company.name = changes.name.strip()
@@ -110,13 +111,11 @@ async def get_by_slug(viewer: Viewer, slug: str) -> Company | None:
     return company
 
 
-async def search(
-    viewer: Viewer, *, text: str | None, first: int, after: str | None
-) -> Page[Company]:
+async def search(viewer: Viewer, *, text: str | None, page: Window) -> Page[Company]:
     queryset = Company.filter(company_filter(viewer))
     if text and text.strip():
         queryset = queryset.filter(search_text__contains=text.strip().lower())
-    return await paginate(queryset, BY_NAME, first=first, after=after)
+    return await paginate(queryset, BY_NAME, page)
 
 
 async def find_or_create_unlisted(name: str, email: str) -> Company:
@@ -165,13 +164,13 @@ def slugify(text: str) -> str:
 def _check_common(changes: CompanyChanges) -> list[UserError]:
     errors: list[UserError] = []
     if changes.slug is not None and (not changes.slug or slugify(changes.slug) != changes.slug):
-        errors.append(
-            UserError(ErrorCode.INVALID, "A slug is lower-case letters, digits and dashes.", "slug")
-        )
+        errors.append(UserError(ErrorCode.INVALID, Msg.SLUG_INVALID, "slug"))
     for email in changes.addresses or []:
         errors += check_email("addresses", normalise_email(email))
     if changes.addresses is not None and len(changes.addresses) > 10:
-        errors.append(UserError(ErrorCode.INVALID, "At most 10 addresses.", "addresses"))
+        errors.append(
+            UserError(ErrorCode.INVALID, Msg.TOO_MANY_ADDRESSES, "addresses", {"maxCount": 10})
+        )
     if changes.contact_person is not None:
         errors += check_text(
             "contactPerson", changes.contact_person, max_length=200, required=False

@@ -7,16 +7,26 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import (
+    LAST_ACTIVITY_FIRST,
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    Page,
+    Window,
+    paginate,
+)
 from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.mail.outbound import outbox
 from amicable.models import Company, Complaint, User
 from amicable.models.enums import (
+    ComplaintCategory,
     ComplaintStatus,
     Outcome,
     Visibility,
@@ -46,17 +56,7 @@ from amicable.subscriptions.bus.events import (
     Event,
 )
 
-CATEGORIES = (
-    "delivery",
-    "billing",
-    "product_quality",
-    "service",
-    "contract",
-    "refund",
-    "warranty",
-    "privacy",
-    "other",
-)
+CATEGORIES = tuple(category.value for category in ComplaintCategory)
 
 # Crockford-style alphabet without 0/O and 1/I/L, so a reference read over the phone works.
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -67,7 +67,7 @@ class ComplaintDraft:
     title: str
     description: str
     desired_solution: str = ""
-    category: str = "other"
+    category: ComplaintCategory = ComplaintCategory.OTHER
     visibility: Visibility = Visibility.PRIVATE
     company_id: uuid.UUID | None = None
     company_name: str | None = None
@@ -80,11 +80,29 @@ class ComplaintDraft:
     uploads: Sequence[attachment_ops.Upload] = ()
 
 
+class ComplaintOrder(StrEnum):
+    NEWEST = "NEWEST"
+    OLDEST = "OLDEST"
+    LAST_ACTIVITY = "LAST_ACTIVITY"
+
+
+SORTS = {
+    ComplaintOrder.NEWEST: NEWEST_FIRST,
+    ComplaintOrder.OLDEST: OLDEST_FIRST,
+    ComplaintOrder.LAST_ACTIVITY: LAST_ACTIVITY_FIRST,
+}
+
+
 @dataclass
 class ComplaintFilter:
     company_id: uuid.UUID | None = None
     statuses: list[ComplaintStatus] | None = None
     text: str | None = None
+    categories: list[ComplaintCategory] | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    # One account's complaints: those it filed (a consumer) or its company's (an agent).
+    account_id: uuid.UUID | None = None
     # One complaint only: its own view of an unlisted company lists nothing else.
     complaint_id: uuid.UUID | None = None
 
@@ -144,6 +162,7 @@ async def create(services: Services, viewer: Viewer, draft: ComplaintDraft) -> C
                 else ComplaintStatus.WAITING_FOR_COMPANY
             ),
             created_at=now,
+            last_activity_at=now,
         )
         await attachment_ops.save(services, complaint.id, None, files)
         announce.append(ComplaintCreated(str(complaint.id), str(company.id)))
@@ -220,12 +239,29 @@ async def get_for_update(viewer: Viewer, complaint_id: uuid.UUID) -> Complaint:
 async def search(
     viewer: Viewer,
     filters: ComplaintFilter,
+    page: Window,
+    order: ComplaintOrder = ComplaintOrder.NEWEST,
     *,
-    first: int,
-    after: str | None,
     with_total: bool = True,
 ) -> Page[Complaint]:
+    """The complaints the viewer may see that match `filters`, in `order` (the total
+    counted only `with_total`: a statement of its own). Everything a
+    list shows goes through the policy's filter first; the filters only narrow it."""
+    if (
+        filters.created_after is not None
+        and filters.created_before is not None
+        and filters.created_after >= filters.created_before
+    ):
+        raise OperationFailed(UserError(ErrorCode.INVALID, Msg.INVALID_DATE_RANGE, "createdBefore"))
     queryset = Complaint.filter(complaint_filter(viewer))
+    if filters.account_id is not None:
+        queryset = queryset.filter(await _of_account(filters.account_id))
+    if filters.categories:
+        queryset = queryset.filter(category__in=list(filters.categories))
+    if filters.created_after is not None:
+        queryset = queryset.filter(created_at__gte=filters.created_after)
+    if filters.created_before is not None:
+        queryset = queryset.filter(created_at__lt=filters.created_before)
     if filters.company_id is not None:
         queryset = queryset.filter(company_id=filters.company_id)
     if filters.statuses:
@@ -242,7 +278,17 @@ async def search(
         # Public text is masked, but text stored before masking knew a fact may still hold
         # it: whoever may not read the private details finds nothing by them.
         queryset = queryset.filter(private_details_filter(viewer) | ~private_match(text))
-    return await paginate(queryset, NEWEST_FIRST, first=first, after=after, with_total=with_total)
+    return await paginate(queryset, SORTS[order], page, with_total=with_total)
+
+
+async def _of_account(account_id: uuid.UUID) -> Q:
+    """The complaints an account deals with: those it filed, and, for an agent, its
+    company's. Visibility is the caller's filter; this only says whose."""
+    company_id = await User.filter(id=account_id).values_list("company_id", flat=True)
+    mine = Q(consumer_id=account_id)
+    if company_id and company_id[0] is not None:
+        mine |= Q(company_id=company_id[0])
+    return mine
 
 
 async def close(
@@ -260,14 +306,17 @@ async def close(
             ComplaintStatus.WAITING_FOR_COMPANY,
             ComplaintStatus.ANSWERED,
         ):
-            raise OperationFailed(
-                UserError(ErrorCode.INVALID_STATE, "This complaint cannot be closed now.")
-            )
+            raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.CANNOT_CLOSE_NOW))
         if _feedback_period_over(services, complaint):
             raise OperationFailed(
                 UserError(
                     ErrorCode.FEEDBACK_PERIOD_OVER,
-                    "Feedback can be given until six months after the company's first reply.",
+                    Msg.FEEDBACK_PERIOD_OVER,
+                    None,
+                    {
+                        "months": round(services.settings.feedback_window_days / 30.44),
+                        "days": services.settings.feedback_window_days,
+                    },
                 )
             )
         complaint.status = ComplaintStatus(outcome.value)
@@ -294,11 +343,7 @@ async def set_visibility(
             return complaint
         if visibility is Visibility.PRIVATE and complaint.first_company_reply_at is not None:
             raise OperationFailed(
-                UserError(
-                    ErrorCode.INVALID_STATE,
-                    "A complaint cannot be made private again once the company has answered.",
-                    "visibility",
-                )
+                UserError(ErrorCode.INVALID_STATE, Msg.PRIVATE_AFTER_ANSWER, "visibility")
             )
         complaint.visibility = visibility
         await complaint.save(update_fields=["visibility"])
@@ -345,9 +390,7 @@ def _feedback_period_over(services: Services, complaint: Complaint) -> bool:
 
 
 def _only_owner() -> OperationFailed:
-    return OperationFailed(
-        UserError(ErrorCode.NOT_ALLOWED, "Only the consumer who filed the complaint may do this.")
-    )
+    return OperationFailed(UserError(ErrorCode.NOT_ALLOWED, Msg.ONLY_THE_CONSUMER))
 
 
 def _check_draft(draft: ComplaintDraft) -> list[UserError]:
@@ -362,18 +405,15 @@ def _check_draft(draft: ComplaintDraft) -> list[UserError]:
     if draft.category not in CATEGORIES:
         errors.append(
             UserError(
-                ErrorCode.INVALID, f"Category must be one of: {', '.join(CATEGORIES)}.", "category"
+                ErrorCode.INVALID,
+                Msg.UNKNOWN_CATEGORY,
+                "category",
+                {"categories": ", ".join(CATEGORIES)},
             )
         )
     if draft.company_id is None:
         if not draft.company_name or not draft.company_email:
-            errors.append(
-                UserError(
-                    ErrorCode.REQUIRED,
-                    "Name a listed company, or give the company's name and email address.",
-                    "companyId",
-                )
-            )
+            errors.append(UserError(ErrorCode.REQUIRED, Msg.COMPANY_REQUIRED, "companyId"))
         else:
             errors += check_text("companyName", draft.company_name, max_length=200)
             errors += check_email("companyEmail", normalise_email(draft.company_email))

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
+from amicable.infra.messages import Msg
 from amicable.infra.validation import check_email, check_text, normalise_email
 from amicable.models import Company, CorrectionRequest, ModerationItem, Notification, User
 from amicable.models.moderation import CorrectionStatus, ModerationDecision, ModerationItemKind
@@ -35,9 +36,7 @@ async def request(services: Services, viewer: Viewer, draft: CorrectionDraft) ->
     if company is None or not can_find_company(viewer, company):
         raise not_found("Company", "companyId")
     if not can_request_correction(viewer, company):
-        raise OperationFailed(
-            UserError(ErrorCode.NOT_ALLOWED, "Only the company's own agents may ask for this.")
-        )
+        raise OperationFailed(UserError(ErrorCode.NOT_ALLOWED, Msg.ONLY_COMPANY_AGENTS))
     errors = _check(draft)
     if errors:
         raise OperationFailed(*errors)
@@ -160,16 +159,16 @@ async def request_by_mail(
 def _check(draft: CorrectionDraft) -> list[UserError]:
     errors: list[UserError] = []
     if draft.name is None and draft.addresses is None:
-        errors.append(
-            UserError(ErrorCode.REQUIRED, "Ask to correct the name or the addresses.", "name")
-        )
+        errors.append(UserError(ErrorCode.REQUIRED, Msg.CORRECTION_EMPTY, "name"))
     if draft.name is not None:
         errors += check_text("name", draft.name, max_length=200)
     if draft.addresses is not None:
         if not [a for a in draft.addresses if a.strip()]:
-            errors.append(UserError(ErrorCode.REQUIRED, "Give at least one address.", "addresses"))
+            errors.append(UserError(ErrorCode.REQUIRED, Msg.ADDRESS_REQUIRED, "addresses"))
         if len(draft.addresses) > 10:
-            errors.append(UserError(ErrorCode.INVALID, "At most 10 addresses.", "addresses"))
+            errors.append(
+                UserError(ErrorCode.INVALID, Msg.TOO_MANY_ADDRESSES, "addresses", {"maxCount": 10})
+            )
         for address in draft.addresses:
             if address.strip():
                 errors += check_email("addresses", normalise_email(address))

@@ -20,6 +20,7 @@ from amicable.infra.errors import (
     Unauthenticated,
     UserError,
 )
+from amicable.infra.messages import Msg
 from amicable.infra.validation import check_email, normalise_email
 from amicable.models import User
 from amicable.models.account_tokens import TokenPurpose
@@ -95,9 +96,7 @@ async def change_password(
     await _throttle_password_checks(services, user)
     if not await security.verify_password(user.password_hash, current_password):
         raise OperationFailed(
-            UserError(
-                ErrorCode.INVALID_CREDENTIALS, "The current password is incorrect.", "password"
-            )
+            UserError(ErrorCode.INVALID_CREDENTIALS, Msg.CURRENT_PASSWORD_WRONG, "password")
         )
     password_hash = await security.hash_password(new_password)
     async with in_transaction():
@@ -120,12 +119,10 @@ async def request_email_change(
     await _throttle_password_checks(services, user)
     if not await security.verify_password(user.password_hash, password):
         raise OperationFailed(
-            UserError(ErrorCode.INVALID_CREDENTIALS, "The password is incorrect.", "password")
+            UserError(ErrorCode.INVALID_CREDENTIALS, Msg.PASSWORD_WRONG, "password")
         )
     if address == user.email:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID, "This is already your address.", "newEmail")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID, Msg.SAME_EMAIL, "newEmail"))
     await mail_tokens.throttle(services, "email_change", str(user.id), address)
     hours = services.settings.email_change_link_hours
     async with in_transaction():
@@ -155,9 +152,7 @@ async def confirm_email_change(services: Services, secret: str) -> User:
         try:
             await user.save(update_fields=["email", "email_verified_at"])
         except IntegrityError as exc:
-            raise OperationFailed(
-                UserError(ErrorCode.DUPLICATE, "An account with this email already exists.")
-            ) from exc
+            raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS)) from exc
         released = await verification.mark_verified(services, announce, user)
         await audit.record(
             Viewer.for_user(user.id, user.role),

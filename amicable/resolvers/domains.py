@@ -14,6 +14,7 @@ import uuid
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.messages import Msg
 from amicable.mail.outbound.addresses import PUBLIC_MAIL_DOMAINS
 from amicable.models import Company, CompanyAddress, CompanyDomain
 from amicable.policy import Viewer, can_manage_agents
@@ -41,17 +42,19 @@ async def replace(viewer: Viewer, company_id: uuid.UUID, domains: list[str]) -> 
         raise Forbidden()
     cleaned = sorted({d.strip().lower().lstrip("@") for d in domains if d.strip()})
     errors = [
-        UserError(ErrorCode.INVALID, f"{d!r} is not a domain name.", "domains")
+        UserError(ErrorCode.INVALID, Msg.NOT_A_DOMAIN, "domains", {"domain": d})
         for d in cleaned
         if not _DOMAIN.match(d)
     ]
     errors += [
-        UserError(ErrorCode.NOT_ALLOWED, f"{d} is a public mail provider.", "domains")
+        UserError(ErrorCode.NOT_ALLOWED, Msg.PUBLIC_MAIL_PROVIDER, "domains", {"domain": d})
         for d in cleaned
         if d in PUBLIC_MAIL_DOMAINS
     ]
     if len(cleaned) > 50:
-        errors.append(UserError(ErrorCode.TOO_LONG, "At most 50 domains.", "domains"))
+        errors.append(
+            UserError(ErrorCode.TOO_LONG, Msg.TOO_MANY_DOMAINS, "domains", {"maxCount": 50})
+        )
     if errors:
         raise OperationFailed(*errors)
     async with in_transaction():

@@ -12,7 +12,8 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import NEWEST_FIRST, Page, Window, paginate
 from amicable.infra.validation import check_text
 from amicable.models import Complaint, Escalation, LawyerNote, Notification, User
 from amicable.models.enums import ComplaintStatus
@@ -48,23 +49,11 @@ async def escalate(
     async with in_transaction():
         complaint = await get_for_update(viewer, complaint_id)
         if not can_escalate(viewer, complaint):
-            raise OperationFailed(
-                UserError(
-                    ErrorCode.NOT_ALLOWED, "Only the consumer who filed the complaint may do this."
-                )
-            )
+            raise OperationFailed(UserError(ErrorCode.NOT_ALLOWED, Msg.ONLY_THE_CONSUMER))
         if not viewer.is_member:
-            raise OperationFailed(
-                UserError(
-                    ErrorCode.MEMBERS_ONLY,
-                    "Escalation to our legal team is a members' service. Become a member to "
-                    "have a lawyer take up this complaint.",
-                )
-            )
+            raise OperationFailed(UserError(ErrorCode.MEMBERS_ONLY, Msg.MEMBERS_ONLY))
         if complaint.escalated_at is not None:
-            raise OperationFailed(
-                UserError(ErrorCode.INVALID_STATE, "This complaint was already escalated.")
-            )
+            raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.ALREADY_ESCALATED))
         basis = _basis(services, complaint)
         now = services.now()
         escalation = await Escalation.create(
@@ -102,22 +91,15 @@ def _basis(services: Services, complaint: Complaint) -> EscalationBasis:
         if complaint.first_company_reply_at is None and services.now() >= deadline:
             return EscalationBasis.NO_REPLY
         raise _not_eligible(
-            f"The company has {days} days to answer; you can escalate from "
-            f"{deadline.date().isoformat()} if it has not answered by then."
+            Msg.ESCALATE_AFTER_DEADLINE, {"days": days, "date": deadline.date().isoformat()}
         )
     if complaint.status is ComplaintStatus.ANSWERED:
-        raise _not_eligible(
-            "The company answered. If its answer does not solve your problem, close the "
-            "complaint as not resolved; you can escalate it then."
-        )
-    raise _not_eligible(
-        "Only a complaint the company did not answer in time, or that was closed as not "
-        "resolved, can be escalated."
-    )
+        raise _not_eligible(Msg.ESCALATE_ANSWERED)
+    raise _not_eligible(Msg.ESCALATE_NOT_ELIGIBLE)
 
 
-def _not_eligible(message: str) -> OperationFailed:
-    return OperationFailed(UserError(ErrorCode.NOT_ELIGIBLE, message))
+def _not_eligible(message: Msg, params: dict[str, str | int] | None = None) -> OperationFailed:
+    return OperationFailed(UserError(ErrorCode.NOT_ELIGIBLE, message, None, params or {}))
 
 
 async def search(
@@ -125,8 +107,7 @@ async def search(
     *,
     statuses: list[EscalationStatus] | None,
     assigned_to_me: bool,
-    first: int,
-    after: str | None,
+    page: Window,
 ) -> Page[Escalation]:
     if not can_handle_escalations(viewer):
         raise Forbidden()
@@ -135,7 +116,7 @@ async def search(
         queryset = queryset.filter(status__in=statuses)
     if assigned_to_me:
         queryset = queryset.filter(assigned_lawyer_id=viewer.user_id)
-    return await paginate(queryset, NEWEST_FIRST, first=first, after=after)
+    return await paginate(queryset, NEWEST_FIRST, page)
 
 
 async def get(viewer: Viewer, escalation_id: uuid.UUID) -> Escalation | None:

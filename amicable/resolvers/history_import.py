@@ -208,6 +208,7 @@ class _Loader:
             visibility=line.visibility,
             status=ComplaintStatus.WAITING_FOR_COMPANY,
             created_at=line.sent_at,
+            last_activity_at=line.sent_at,
             sent_at=line.sent_at,
         )
         await score_ops.complaint_sent(self.services, complaint)

@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.messages import Msg
 from amicable.mail.outbound import links
 from amicable.models import Complaint, MagicLinkRevocation
 from amicable.policy import Viewer, can_moderate
@@ -81,9 +82,7 @@ async def revoke(
     if link:
         claims = links.read(services.settings, link.strip(), services.now(), allow_expired=True)
         if claims is None or claims.complaint_id != complaint_id:
-            raise OperationFailed(
-                UserError(ErrorCode.INVALID, "This is not a reply link of this complaint.", "link")
-            )
+            raise OperationFailed(UserError(ErrorCode.INVALID, Msg.NOT_A_REPLY_LINK, "link"))
         link_id = claims.link_id
     async with in_transaction():
         complaint = await Complaint.get_or_none(id=complaint_id)

@@ -12,13 +12,12 @@ from datetime import timedelta
 
 from amicable import security
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError
+from amicable.infra.messages import Msg
 from amicable.models import AccountToken
 from amicable.models.account_tokens import TokenPurpose
 from amicable.services import Services
 
-_INVALID = UserError(
-    ErrorCode.INVALID_TOKEN, "This link is invalid or has expired; ask for a new one.", "token"
-)
+_INVALID = UserError(ErrorCode.INVALID_TOKEN, Msg.INVALID_TOKEN, "token")
 
 
 async def issue(

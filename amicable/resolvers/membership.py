@@ -10,6 +10,7 @@ from datetime import date, datetime
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.messages import Msg
 from amicable.models import User
 from amicable.models.enums import Role
 from amicable.policy import Viewer, can_manage_members
@@ -41,13 +42,9 @@ async def update(
     if change.is_member:
         errors = []
         if not number or len(number) > 64:
-            errors.append(
-                UserError(ErrorCode.REQUIRED, "A member needs a member number.", "memberNumber")
-            )
+            errors.append(UserError(ErrorCode.REQUIRED, Msg.MEMBER_NUMBER_REQUIRED, "memberNumber"))
         if change.member_until is None:
-            errors.append(
-                UserError(ErrorCode.REQUIRED, "A membership needs an expiry.", "memberUntil")
-            )
+            errors.append(UserError(ErrorCode.REQUIRED, Msg.MEMBER_UNTIL_REQUIRED, "memberUntil"))
         if errors:
             raise OperationFailed(*errors)
     async with in_transaction():

@@ -9,6 +9,7 @@ import uuid
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
+from amicable.infra.messages import Msg
 from amicable.models import (
     Company,
     CompanyAddress,
@@ -30,9 +31,7 @@ async def merge(
     if not can_moderate(viewer):
         raise Forbidden()
     if survivor_id == duplicate_id:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID, "A company cannot be merged into itself.", "duplicateId")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID, Msg.MERGE_INTO_ITSELF, "duplicateId"))
     async with in_transaction():
         survivor = await Company.select_for_update().get_or_none(id=survivor_id)
         duplicate = await Company.select_for_update().get_or_none(id=duplicate_id)

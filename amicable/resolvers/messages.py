@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
-from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import OLDEST_FIRST, Page, Window, paginate
 from amicable.infra.validation import check_text
 from amicable.mail.outbound import links, outbox
 from amicable.models import Attachment, Company, Complaint, InboundMail, Message, User
@@ -134,11 +135,7 @@ async def post(
 
 
 def _not_a_writer() -> OperationFailed:
-    return OperationFailed(
-        UserError(
-            ErrorCode.NOT_ALLOWED, "Only the consumer and the company may write in this thread."
-        )
-    )
+    return OperationFailed(UserError(ErrorCode.NOT_ALLOWED, Msg.ONLY_THE_PARTIES))
 
 
 async def _record_mailed(
@@ -200,11 +197,7 @@ async def append_message(
     Every message is screened here, whichever door it came through: abusive language holds
     it (PENDING) for a moderator, personal data is masked in its public version."""
     if complaint.status in UNPUBLISHED_STATUSES:
-        raise OperationFailed(
-            UserError(
-                ErrorCode.INVALID_STATE, "This complaint is not published; its thread is closed."
-            )
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.THREAD_CLOSED))
     now = created_at or services.now()
     (known,) = await public_text.known_private_for([complaint])
     if sender_email:
@@ -261,6 +254,7 @@ async def _apply_published(
     services: Services, complaint: Complaint, message: Message, now: datetime
 ) -> bool:
     await outbox.enqueue_relay(services.settings, complaint, message, now)
+    await _touch(complaint, now)
     await nudge_ops.message_published(services, complaint, message)
     if message.author_kind is not AuthorKind.COMPANY or complaint.first_company_reply_at:
         return False
@@ -272,6 +266,16 @@ async def _apply_published(
     await complaint.save(update_fields=["first_company_reply_at", "status"])
     await score_ops.first_reply_recorded(services, complaint)
     return status_changed
+
+
+async def _touch(complaint: Complaint, at: datetime) -> None:
+    """The complaint's last activity: when a message became readable in its thread (a held
+    reply counts when a moderator releases it, not when it came in, so the order of a
+    list reveals nothing about content waiting for moderation)."""
+    if complaint.last_activity_at is not None and complaint.last_activity_at >= at:
+        return
+    complaint.last_activity_at = at
+    await Complaint.filter(id=complaint.id).update(last_activity_at=at)
 
 
 async def _author_language(complaint: Complaint, author_kind: AuthorKind) -> str:
@@ -302,12 +306,10 @@ async def get(viewer: Viewer, message_id: uuid.UUID) -> tuple[Complaint, Message
     return complaint, message
 
 
-async def thread(
-    viewer: Viewer, complaint: Complaint, *, first: int, after: str | None
-) -> Page[Message]:
+async def thread(viewer: Viewer, complaint: Complaint, *, page: Window) -> Page[Message]:
     """The messages of a complaint the viewer may already see, oldest first."""
     queryset = Message.filter(complaint_id=complaint.id).filter(message_filter(viewer))
-    return await paginate(queryset, OLDEST_FIRST, first=first, after=after)
+    return await paginate(queryset, OLDEST_FIRST, page)
 
 
 async def recent_by_complaint(

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.infra.pagination import OLDEST_FIRST, Page, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import OLDEST_FIRST, Page, Window, paginate
 from amicable.infra.validation import check_text
 from amicable.models import (
     Company,
@@ -75,9 +76,7 @@ class _Effects:
     score_company_id: uuid.UUID | None = None
 
 
-async def queue(
-    viewer: Viewer, filters: QueueFilter, *, first: int, after: str | None
-) -> Page[ModerationItem]:
+async def queue(viewer: Viewer, filters: QueueFilter, *, page: Window) -> Page[ModerationItem]:
     """The queue, oldest first: who waits longest is decided first."""
     if not can_moderate(viewer):
         raise Forbidden()
@@ -86,7 +85,7 @@ async def queue(
         queryset = queryset.filter(kind__in=filters.kinds)
     if filters.complaint_id is not None:
         queryset = queryset.filter(complaint_id=filters.complaint_id)
-    return await paginate(queryset, OLDEST_FIRST, first=first, after=after)
+    return await paginate(queryset, OLDEST_FIRST, page)
 
 
 async def get_item(viewer: Viewer, item_id: uuid.UUID) -> ModerationItem | None:
@@ -113,11 +112,9 @@ async def decide(
     async with in_transaction():
         item = await ModerationItem.select_for_update().get_or_none(id=item_id)
         if item is None:
-            raise not_found("Moderation item", "itemId")
+            raise not_found("ModerationItem", "itemId")
         if item.status is ModerationItemStatus.DONE:
-            raise OperationFailed(
-                UserError(ErrorCode.INVALID_STATE, "This item was already decided.", "itemId")
-            )
+            raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.ALREADY_DECIDED, "itemId"))
         await _apply(services, viewer, item, decision, reason, redaction, effects)
         await _close(services, viewer, item, decision, reason)
         await _close_siblings(services, viewer, item, decision, reason)
@@ -259,9 +256,7 @@ def _redact_complaint(complaint: Complaint, redaction: Redaction | None) -> None
     if redaction is None or not any(
         v is not None for v in (redaction.title, redaction.description, redaction.desired_solution)
     ):
-        raise OperationFailed(
-            UserError(ErrorCode.REQUIRED, "Give the new public text.", "redaction")
-        )
+        raise OperationFailed(UserError(ErrorCode.REQUIRED, Msg.REDACTION_REQUIRED, "redaction"))
     errors = []
     if redaction.title is not None:
         errors += check_text("redaction.title", redaction.title, max_length=200)
@@ -310,7 +305,7 @@ async def _decide_message(
         body = redaction.body if redaction else None
         if body is None:
             raise OperationFailed(
-                UserError(ErrorCode.REQUIRED, "Give the new public text.", "redaction.body")
+                UserError(ErrorCode.REQUIRED, Msg.REDACTION_REQUIRED, "redaction.body")
             )
         errors = check_text("redaction.body", body, max_length=message_ops.MAX_BODY)
         if errors:
@@ -349,9 +344,7 @@ async def _send_if_never_sent(
 
 def _no_redaction(decision: ModerationDecision) -> None:
     if decision is ModerationDecision.REDACT:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID, "This item has no text to redact.", "decision")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID, Msg.NOTHING_TO_REDACT, "decision"))
 
 
 async def _close(

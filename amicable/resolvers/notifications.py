@@ -9,7 +9,7 @@ import uuid
 from string import Template
 
 from amicable.infra.errors import Forbidden
-from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
+from amicable.infra.pagination import NEWEST_FIRST, Page, Window, paginate
 from amicable.mail.outbound.notices import enqueue_notice
 from amicable.models import Complaint, Notification, User
 from amicable.models.enums import Language
@@ -221,15 +221,13 @@ async def publish(services: Services, notifications: list[Notification]) -> None
         )
 
 
-async def list_for(
-    viewer: Viewer, *, unread_only: bool, first: int, after: str | None
-) -> Page[Notification]:
+async def list_for(viewer: Viewer, *, unread_only: bool, page: Window) -> Page[Notification]:
     if viewer.user_id is None:
         raise Forbidden()
     queryset = Notification.filter(user_id=viewer.user_id)
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
-    return await paginate(queryset, NEWEST_FIRST, first=first, after=after)
+    return await paginate(queryset, NEWEST_FIRST, page)
 
 
 async def mark_read(services: Services, viewer: Viewer, ids: list[uuid.UUID] | None) -> int:

@@ -13,7 +13,8 @@ from tortoise.transactions import in_transaction
 
 from amicable import security
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.infra.pagination import NEWEST_FIRST, Page, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import NEWEST_FIRST, Page, Window, paginate
 from amicable.infra.validation import check_email, normalise_email
 from amicable.models import AccountToken, Company, CompanyClaim, User
 from amicable.models.account_tokens import ClaimStatus, TokenPurpose
@@ -49,9 +50,7 @@ async def invite_agent(
     if company is None:
         raise not_found("Company", "companyId")
     if await User.exists(email=address):
-        raise OperationFailed(
-            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
-        )
+        raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email"))
     await mail_tokens.throttle(services, "agent_invite", address)
     days = services.settings.invite_link_days
     language = language or company.language
@@ -112,9 +111,7 @@ async def accept_invitation(
                 invited_by=str(token.created_by_id) if token.created_by_id else None,
             )
     except IntegrityError as exc:
-        raise OperationFailed(
-            UserError(ErrorCode.DUPLICATE, "An account with this email already exists.", "email")
-        ) from exc
+        raise OperationFailed(UserError(ErrorCode.DUPLICATE, Msg.ACCOUNT_EXISTS, "email")) from exc
     return IssuedToken(user, bearer)
 
 
@@ -130,14 +127,12 @@ async def claim(services: Services, viewer: Viewer, company_id: uuid.UUID) -> Co
         raise not_found("Company", "companyId")
     user = await User.get(id=viewer.user_id)
     if user.email_verified_at is None:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID_STATE, "Verify your email address first.", "email")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.VERIFY_EMAIL_FIRST, "email"))
     if domains.domain_of(user.email) not in await domains.registered(company):
         raise OperationFailed(
             UserError(
                 ErrorCode.NOT_ALLOWED,
-                "Your email address is not at one of this company's registered domains.",
+                Msg.EMAIL_NOT_AT_COMPANY_DOMAIN,
                 "email",
             )
         )
@@ -209,7 +204,7 @@ async def decide_claim(
             raise OperationFailed(
                 UserError(
                     ErrorCode.INVALID_STATE,
-                    "Only a claim its claimant confirmed can be decided.",
+                    Msg.CLAIM_NOT_CONFIRMED,
                 )
             )
         user = await User.select_for_update().get(id=record.user_id)
@@ -230,15 +225,13 @@ async def decide_claim(
     return record
 
 
-async def claims(
-    viewer: Viewer, *, status: ClaimStatus | None, first: int, after: str | None
-) -> Page[CompanyClaim]:
+async def claims(viewer: Viewer, *, status: ClaimStatus | None, page: Window) -> Page[CompanyClaim]:
     if not can_manage_agents(viewer):
         raise Forbidden()
     queryset = CompanyClaim.all()
     if status is not None:
         queryset = queryset.filter(status=status)
-    return await paginate(queryset, NEWEST_FIRST, first=first, after=after)
+    return await paginate(queryset, NEWEST_FIRST, page)
 
 
 async def _approve(
@@ -247,9 +240,7 @@ async def _approve(
     """The claimant's account becomes an agent account of the company; only a consumer
     account (one that became staff or another company's agent meanwhile stays as it is)."""
     if user.role is not Role.CONSUMER or user.erased_at is not None:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID_STATE, "The claimant's account can no longer be an agent.")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.CLAIMANT_CANNOT_BE_AGENT))
     record.status = ClaimStatus.APPROVED
     record.decided_at = services.now()
     record.decided_by_id = viewer.user_id if viewer else None

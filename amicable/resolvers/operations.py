@@ -18,7 +18,8 @@ from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
-from amicable.infra.pagination import NEWEST_FIRST, Page, Sort, paginate
+from amicable.infra.messages import Msg
+from amicable.infra.pagination import NEWEST_FIRST, Page, Sort, Window, paginate
 from amicable.mail.outbound import addresses
 from amicable.models import AuditEntry, CompanyAddress, Complaint, InboundMail, OutboxMail
 from amicable.models.mail import OutboxStatus, RecipientKind
@@ -40,22 +41,17 @@ def _check(viewer: Viewer) -> None:
         raise Forbidden()
 
 
-async def failed_outbound(viewer: Viewer, *, first: int, after: str | None) -> Page[OutboxMail]:
+async def failed_outbound(viewer: Viewer, *, page: Window) -> Page[OutboxMail]:
     _check(viewer)
-    return await paginate(
-        OutboxMail.filter(status=OutboxStatus.FAILED), NEWEST_FIRST, first=first, after=after
-    )
+    return await paginate(OutboxMail.filter(status=OutboxStatus.FAILED), NEWEST_FIRST, page)
 
 
-async def unprocessable_inbound(
-    viewer: Viewer, *, first: int, after: str | None
-) -> Page[InboundMail]:
+async def unprocessable_inbound(viewer: Viewer, *, page: Window) -> Page[InboundMail]:
     _check(viewer)
     return await paginate(
         InboundMail.filter(outcome__in=list(UNPROCESSABLE_OUTCOMES)),
         _NEWEST_RECEIVED,
-        first=first,
-        after=after,
+        page,
     )
 
 
@@ -70,7 +66,7 @@ async def retry_outbound(services: Services, viewer: Viewer, mail_id: uuid.UUID)
             raise not_found("OutboxMail", "mailId")
         if row.status is not OutboxStatus.FAILED:
             raise OperationFailed(
-                UserError(ErrorCode.INVALID_STATE, "Only failed mail can be retried.", "mailId")
+                UserError(ErrorCode.INVALID_STATE, Msg.ONLY_FAILED_MAIL, "mailId")
             )
         before = row.recipient
         if row.recipient_kind is RecipientKind.COMPANY and row.complaint_id is not None:
@@ -102,7 +98,7 @@ async def _readdress(services: Services, row: OutboxMail) -> None:
         raise OperationFailed(
             UserError(
                 ErrorCode.INVALID_STATE,
-                "The company has no working address; correct its address first.",
+                Msg.COMPANY_HAS_NO_ADDRESS,
                 "mailId",
             )
         )
@@ -137,7 +133,7 @@ async def reprocess_inbound(services: Services, viewer: Viewer, mail_id: uuid.UU
             raise OperationFailed(
                 UserError(
                     ErrorCode.INVALID_STATE,
-                    "Only unprocessable mail can be processed again.",
+                    Msg.ONLY_UNPROCESSABLE_MAIL,
                     "mailId",
                 )
             )
@@ -170,9 +166,7 @@ class AuditFilter:
     until: datetime | None = None
 
 
-async def audit_log(
-    viewer: Viewer, filters: AuditFilter, *, first: int, after: str | None
-) -> Page[AuditEntry]:
+async def audit_log(viewer: Viewer, filters: AuditFilter, *, page: Window) -> Page[AuditEntry]:
     _check(viewer)
     query = AuditEntry.all()
     if filters.actor_user_id is not None:
@@ -192,7 +186,7 @@ async def audit_log(
         query = query.filter(created_at__gte=filters.since)
     if filters.until is not None:
         query = query.filter(created_at__lt=filters.until)
-    return await paginate(query, NEWEST_FIRST, first=first, after=after)
+    return await paginate(query, NEWEST_FIRST, page)
 
 
 async def mail_queue_state(now: datetime) -> dict[str, float]:

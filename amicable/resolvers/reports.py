@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from tortoise.expressions import F
 
 from amicable.infra.errors import ErrorCode, OperationFailed, UserError, not_found
+from amicable.infra.messages import Msg
 from amicable.infra.validation import check_text
 from amicable.models import Complaint, ContentReport, Message, ModerationItem
 from amicable.models.moderation import ModerationItemKind, ModerationItemStatus
@@ -56,9 +57,7 @@ async def report(
         *check_text("contact", draft.contact, max_length=254, required=False),
     ]
     if (draft.complaint_id is None) == (draft.message_id is None):
-        errors.append(
-            UserError(ErrorCode.REQUIRED, "Name either a complaint or a message.", "complaintId")
-        )
+        errors.append(UserError(ErrorCode.REQUIRED, Msg.REPORT_TARGET_REQUIRED, "complaintId"))
     if errors:
         raise OperationFailed(*errors)
     now = services.now()

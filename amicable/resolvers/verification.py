@@ -8,6 +8,7 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from amicable.infra.errors import ErrorCode, OperationFailed, Unauthenticated, UserError
+from amicable.infra.messages import Msg
 from amicable.models import Complaint, User
 from amicable.models.account_tokens import TokenPurpose
 from amicable.models.enums import ComplaintStatus
@@ -45,9 +46,7 @@ async def resend(services: Services, viewer: Viewer) -> User:
         raise Unauthenticated()
     user = await User.get(id=viewer.user_id)
     if user.email_verified_at is not None:
-        raise OperationFailed(
-            UserError(ErrorCode.INVALID_STATE, "This email address is already verified.")
-        )
+        raise OperationFailed(UserError(ErrorCode.INVALID_STATE, Msg.EMAIL_ALREADY_VERIFIED))
     await mail_tokens.throttle(services, "verification_mail", str(user.id), user.email)
     async with in_transaction():
         await send_verification(services, user)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable.infra.pagination import NEWEST_FIRST
@@ -10,7 +12,7 @@ from amicable.models.account_tokens import ClaimStatus
 from amicable.resolvers import agents, domains, onboarding
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import decode_id
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import IsAuthenticated, IsModerator, requires
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.account import CompanyClaimType
@@ -28,17 +30,25 @@ class AccountQueries:
     async def company_claims(
         self,
         info: Info,
-        status: ClaimStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        status: Annotated[
+            ClaimStatus | None, strawberry.argument(description="Only claims in this status.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[CompanyClaimType]:
         page = await onboarding.claims(
-            info.context.viewer, status=status, first=page_size(info, first), after=after
+            info.context.viewer, status=status, page=page_window(info, first, after, last, before)
         )
         return connection_from_page(page, NEWEST_FIRST, CompanyClaimType.from_model)
 
     @strawberry.field(description="A company's agents (moderators).", extensions=_MODERATORS)
-    async def company_agents(self, info: Info, company_id: strawberry.ID) -> list[UserType]:
+    async def company_agents(
+        self,
+        info: Info,
+        company_id: Annotated[strawberry.ID, strawberry.argument(description="The Company ID.")],
+    ) -> list[UserType]:
         company = decode_id(company_id, "Company", "companyId")
         return [
             UserType.from_model(u) for u in await agents.list_agents(info.context.viewer, company)
@@ -49,6 +59,10 @@ class AccountQueries:
         "complaint addresses, public mail providers excepted (moderators).",
         extensions=_MODERATORS,
     )
-    async def company_domains(self, info: Info, company_id: strawberry.ID) -> list[str]:
+    async def company_domains(
+        self,
+        info: Info,
+        company_id: Annotated[strawberry.ID, strawberry.argument(description="The Company ID.")],
+    ) -> list[str]:
         company = await Company.get_or_none(id=decode_id(company_id, "Company", "companyId"))
         return await domains.registered(company) if company else []

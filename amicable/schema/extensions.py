@@ -27,6 +27,7 @@ from amicable.schema.limits import (
     depth_and_alias_rule,
     depth_error,
 )
+from amicable.schema.localise import LocalisedErrors
 from amicable.schema.observe import OperationMetrics
 from amicable.settings import Settings
 
@@ -179,4 +180,7 @@ def schema_extensions(settings: Settings) -> list:
         partial(PreExecutionChecks, settings),
         partial(_ValidationCache, maxsize=512),
         partial(_MaskErrors, should_mask_error=_should_mask),
+        # After masking in the list, so it runs first on the way out (hooks unwind in
+        # reverse): it only rewrites expected failures, which masking leaves alone anyway.
+        LocalisedErrors,
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,7 +14,7 @@ from amicable.resolvers import escalations as escalation_ops
 from amicable.resolvers import moderation as moderation_ops
 from amicable.resolvers import notifications as notification_ops
 from amicable.schema.context import Info
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import (
     CanHandleEscalations,
     IsAuthenticated,
@@ -36,7 +37,7 @@ async def moderation_node(info: Info, type_name: str, node_id: uuid.UUID) -> rel
     return EscalationType.from_model(escalation) if escalation else None
 
 
-@strawberry.type
+@strawberry.type(description="The staff's reading: the queue, dossiers, notifications.")
 class ModerationQueries:
     @strawberry.field(
         description="The moderation queue, oldest first (moderators). Open items unless "
@@ -46,11 +47,22 @@ class ModerationQueries:
     async def moderation_queue(
         self,
         info: Info,
-        kind: list[ModerationItemKind] | None = None,
-        status: list[ModerationItemStatus] | None = None,
-        complaint: strawberry.ID | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        kind: Annotated[
+            list[ModerationItemKind] | None,
+            strawberry.argument(description="Only items of these kinds."),
+        ] = None,
+        status: Annotated[
+            list[ModerationItemStatus] | None,
+            strawberry.argument(description="Only items in these statuses (default: OPEN)."),
+        ] = None,
+        complaint: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="A Complaint ID: only that complaint's items."),
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[ModerationItemType]:
         filters = moderation_ops.QueueFilter(kinds=kind, statuses=status)
         if complaint is not None:
@@ -58,7 +70,7 @@ class ModerationQueries:
             # An unknown complaint matches nothing, as one without items would.
             filters.complaint_id = decoded[1] if decoded else uuid.UUID(int=0)
         page = await moderation_ops.queue(
-            info.context.viewer, filters, first=page_size(info, first), after=after
+            info.context.viewer, filters, page=page_window(info, first, after, last, before)
         )
         return connection_from_page(page, OLDEST_FIRST, ModerationItemType.from_model)
 
@@ -69,17 +81,23 @@ class ModerationQueries:
     async def escalations(
         self,
         info: Info,
-        status: list[EscalationStatus] | None = None,
-        assigned_to_me: bool = False,
-        first: int | None = None,
-        after: str | None = None,
+        status: Annotated[
+            list[EscalationStatus] | None,
+            strawberry.argument(description="Only dossiers in these statuses."),
+        ] = None,
+        assigned_to_me: Annotated[
+            bool, strawberry.argument(description="Only the dossiers assigned to the viewer.")
+        ] = False,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[EscalationType]:
         page = await escalation_ops.search(
             info.context.viewer,
             statuses=status,
             assigned_to_me=assigned_to_me,
-            first=page_size(info, first),
-            after=after,
+            page=page_window(info, first, after, last, before),
         )
         return connection_from_page(page, NEWEST_FIRST, EscalationType.from_model)
 
@@ -91,11 +109,17 @@ class ModerationQueries:
     async def notifications(
         self,
         info: Info,
-        unread_only: bool = False,
-        first: int | None = None,
-        after: str | None = None,
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only those not marked read yet.")
+        ] = False,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[NotificationType]:
         page = await notification_ops.list_for(
-            info.context.viewer, unread_only=unread_only, first=page_size(info, first), after=after
+            info.context.viewer,
+            unread_only=unread_only,
+            page=page_window(info, first, after, last, before),
         )
         return connection_from_page(page, NEWEST_FIRST, NotificationType.from_model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.permission import BasePermission
@@ -17,10 +17,10 @@ from amicable.models import AuditEntry, InboundMail, OutboxMail
 from amicable.resolvers import operations as ops
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import IsAuthenticated, requires
 from amicable.schema.relay import Connection, connection_from_page, decode_global_id, global_id
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, UserError
 from amicable.schema.types.user import UserType
 
 
@@ -38,16 +38,22 @@ def _complaint_id(complaint_id: uuid.UUID | None) -> strawberry.ID | None:
 
 @strawberry.type(name="OutboundMail", description="A mail the platform sends (or gave up on).")
 class OutboundMailType:
-    id: strawberry.ID
-    kind: str
-    status: str
-    recipient: str
-    recipient_kind: str
-    complaint_id: strawberry.ID | None
-    attempts: int
+    id: strawberry.ID = strawberry.field(description="The mail's global ID.")
+    kind: str = strawberry.field(description="What mail it is.")
+    status: str = strawberry.field(description="Where its delivery stands.")
+    recipient: str = strawberry.field(description="The address it goes to.")
+    recipient_kind: str = strawberry.field(
+        description="Whom it goes to: the company, the consumer, ..."
+    )
+    complaint_id: strawberry.ID | None = strawberry.field(
+        description="The complaint it concerns, if any."
+    )
+    attempts: int = strawberry.field(description="How many times sending was tried.")
     last_error: str = strawberry.field(description="Why the last attempt failed.")
-    created_at: datetime
-    next_attempt_at: datetime
+    created_at: datetime = strawberry.field(description="When it was queued.")
+    next_attempt_at: datetime = strawberry.field(
+        description="When the next try is due; null when none is."
+    )
 
     @classmethod
     def from_model(cls, row: OutboxMail) -> OutboundMailType:
@@ -67,15 +73,17 @@ class OutboundMailType:
 
 @strawberry.type(name="InboundMail", description="A mail received through one of the doors.")
 class InboundMailType:
-    id: strawberry.ID
-    door: str
-    sender: str
-    subject: str
-    size: int
-    outcome: str
+    id: strawberry.ID = strawberry.field(description="The mail's global ID.")
+    door: str = strawberry.field(description="Where it came in (the address kind).")
+    sender: str = strawberry.field(description="The envelope sender.")
+    subject: str = strawberry.field(description="The subject line.")
+    size: int = strawberry.field(description="Its size in bytes.")
+    outcome: str = strawberry.field(description="What became of it.")
     detail: str = strawberry.field(description="Why it could not be processed.")
-    complaint_id: strawberry.ID | None
-    received_at: datetime
+    complaint_id: strawberry.ID | None = strawberry.field(
+        description="The complaint it concerns, if known."
+    )
+    received_at: datetime = strawberry.field(description="When it was received.")
 
     @classmethod
     def from_model(cls, row: InboundMail) -> InboundMailType:
@@ -94,14 +102,14 @@ class InboundMailType:
 
 @strawberry.type(name="AuditEntry", description="Who did what, to what, when.")
 class AuditEntryType:
-    id: strawberry.ID
-    action: str
-    actor_kind: str
+    id: strawberry.ID = strawberry.field(description="The entry's global ID.")
+    action: str = strawberry.field(description='What was done, e.g. "complaint.create".')
+    actor_kind: str = strawberry.field(description="Who did it: a user, the system, mail.")
     actor_id: strawberry.ID | None = strawberry.field(description="A User ID, when a user acted.")
-    target_type: str
+    target_type: str = strawberry.field(description="What kind of thing it was done to.")
     target_id: str = strawberry.field(description="The database ID of the target.")
-    data: JSON
-    created_at: datetime
+    data: JSON = strawberry.field(description="Details of the action, as JSON.")
+    created_at: datetime = strawberry.field(description="When it was done.")
     actor_user_id: strawberry.Private[uuid.UUID | None] = None
 
     @strawberry.field(description="The account that acted, if one did.")
@@ -127,7 +135,7 @@ class AuditEntryType:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Which audit entries; every condition given must hold.")
 class AuditFilter:
     actor: strawberry.ID | None = strawberry.field(default=None, description="A User ID.")
     action: list[str] | None = strawberry.field(
@@ -136,7 +144,7 @@ class AuditFilter:
     company: strawberry.ID | None = strawberry.field(
         default=None, description="A Company ID: entries about it and its complaints."
     )
-    since: datetime | None = None
+    since: datetime | None = strawberry.field(default=None, description="At or after this moment.")
     until: datetime | None = strawberry.field(default=None, description="Exclusive.")
 
 
@@ -161,10 +169,15 @@ class OperatorQueries:
         extensions=_OPERATOR,
     )
     async def failed_outbound_mail(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[OutboundMailType]:
         page = await ops.failed_outbound(
-            info.context.viewer, first=page_size(info, first), after=after
+            info.context.viewer, page=page_window(info, first, after, last, before)
         )
         return connection_from_page(page, NEWEST_FIRST, OutboundMailType.from_model)
 
@@ -173,10 +186,15 @@ class OperatorQueries:
         extensions=_OPERATOR,
     )
     async def unprocessable_inbound_mail(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[InboundMailType]:
         page = await ops.unprocessable_inbound(
-            info.context.viewer, first=page_size(info, first), after=after
+            info.context.viewer, page=page_window(info, first, after, last, before)
         )
         return connection_from_page(
             page, Sort("received_at", descending=True), InboundMailType.from_model
@@ -186,9 +204,13 @@ class OperatorQueries:
     async def audit_log(
         self,
         info: Info,
-        filter: AuditFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[
+            AuditFilter | None, strawberry.argument(description="Only entries matching this.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[AuditEntryType]:
         given = filter or AuditFilter()
         filters = ops.AuditFilter(
@@ -199,18 +221,20 @@ class OperatorQueries:
             until=given.until,
         )
         page = await ops.audit_log(
-            info.context.viewer, filters, first=page_size(info, first), after=after
+            info.context.viewer, filters, page=page_window(info, first, after, last, before)
         )
         return connection_from_page(page, NEWEST_FIRST, AuditEntryType.from_model)
 
 
-@strawberry.type
+@strawberry.type(description="The mail as it is now, or why not.")
 class OutboundMailRetryPayload:
-    mail: OutboundMailType | None = None
-    errors: list[UserError]
+    mail: OutboundMailType | None = strawberry.field(
+        default=None, description="The mail as it is now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="What processing it again did, or why not.")
 class InboundMailRetryPayload:
     outcome: str | None = strawberry.field(
         default=None, description="What the pipeline made of it this time."
@@ -218,7 +242,7 @@ class InboundMailRetryPayload:
     mail: InboundMailType | None = strawberry.field(
         default=None, description="The new record of the mail."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 @strawberry.type
@@ -229,7 +253,9 @@ class OperatorMutations:
         extensions=_OPERATOR,
     )
     async def outbound_mail_retry(
-        self, info: Info, mail_id: strawberry.ID
+        self,
+        info: Info,
+        mail_id: Annotated[strawberry.ID, strawberry.argument(description="The OutboundMail ID.")],
     ) -> OutboundMailRetryPayload:
         async def run() -> OutboxMail:
             decoded = decode_id(mail_id, "OutboundMail", "mailId")
@@ -245,7 +271,9 @@ class OperatorMutations:
         extensions=_OPERATOR,
     )
     async def inbound_mail_retry(
-        self, info: Info, mail_id: strawberry.ID
+        self,
+        info: Info,
+        mail_id: Annotated[strawberry.ID, strawberry.argument(description="The InboundMail ID.")],
     ) -> InboundMailRetryPayload:
         async def run() -> ops.Reprocessed:
             decoded = decode_id(mail_id, "InboundMail", "mailId")

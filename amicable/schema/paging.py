@@ -1,18 +1,39 @@
-"""How many items a connection returns: `first`, its default, and the viewer's cap."""
+"""Which page a connection returns: `first`/`after` forward, `last`/`before` backward, the
+default size and the viewer's cap. Every connection takes the same four arguments and
+reads them here."""
 
 from __future__ import annotations
 
 from amicable import policy
-from amicable.infra.pagination import clamp_page_size
+from amicable.infra.pagination import Window, window
 from amicable.schema.context import Info
 
+FIRST = "How many items from the start (or after `after`); the default and the cap are settings."
+AFTER = "A cursor: the page starts after this item."
+LAST = "How many items from the end (or before `before`): backward paging."
+BEFORE = "A cursor: the page ends before this item."
 
-def page_size(info: Info, first: int | None, default: int | None = None) -> int:
+
+def page_window(
+    info: Info,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+    default: int | None = None,
+) -> Window:
     settings = info.context.services.settings
     cap = policy.page_size_cap(
         info.context.viewer, settings.page_size_max, settings.partner_page_size_max
     )
-    return clamp_page_size(first, default or settings.page_size_default, cap)
+    return window(
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        default=default or settings.page_size_default,
+        maximum=cap,
+    )
 
 
 def asks_total(info: Info) -> bool:

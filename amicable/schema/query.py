@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
 
 from amicable import policy
-from amicable.infra.pagination import BY_NAME, NEWEST_FIRST
+from amicable.infra.pagination import BY_NAME, Window
 from amicable.resolvers import accounts as account_ops
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import messages as message_ops
 from amicable.resolvers import score_ranking
+from amicable.resolvers.complaints import ComplaintOrder
 from amicable.schema.account_query import AccountQueries
+from amicable.schema.complaint_lists import (
+    FILTER,
+    ORDER_BY,
+    ComplaintFilter,
+    complaint_connection,
+)
 from amicable.schema.context import Info
 from amicable.schema.moderation_query import ModerationQueries, moderation_node
 from amicable.schema.operations import OperatorQueries
-from amicable.schema.paging import asks_total, page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.relay import (
     Connection,
     Edge,
@@ -26,19 +34,13 @@ from amicable.schema.relay import (
     connection_from_page,
     decode_global_id,
 )
+from amicable.schema.types.category import CategoryType
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
-from amicable.schema.types.enums import ComplaintStatus
+from amicable.schema.types.enums import ComplaintCategory
 from amicable.schema.types.message import MessageType
 from amicable.schema.types.score import CompanyOrder
 from amicable.schema.types.user import UserType
-
-
-@strawberry.input
-class ComplaintFilter:
-    company: strawberry.ID | None = strawberry.field(default=None, description="A Company ID.")
-    status: list[ComplaintStatus] | None = None
-    text: str | None = strawberry.field(default=None, description="Words in title or description.")
 
 
 async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | None:
@@ -72,18 +74,16 @@ async def _node(info: Info, type_name: str, node_id: uuid.UUID) -> relay.Node | 
 async def _ranking(
     info: Info,
     search: str | None,
-    first: int | None,
-    after: str | None,
-    category: str | None,
+    page: Window,
+    category: ComplaintCategory | None,
     min_complaints: int,
 ) -> Connection[CompanyType]:
     ranking = await score_ranking.ranking(
         info.context.viewer,
         text=search,
-        category=category,
+        category=category.value if category else None,
         min_complaints=min_complaints,
-        first=page_size(info, first),
-        after=after,
+        page=page,
     )
     edges = [
         Edge(cursor=item.cursor, node=CompanyType.from_model(item.company))
@@ -93,7 +93,7 @@ async def _ranking(
         edges=edges,
         page_info=PageInfo(
             has_next_page=ranking.has_next_page,
-            has_previous_page=after is not None,
+            has_previous_page=ranking.has_previous_page,
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
@@ -101,10 +101,14 @@ async def _ranking(
     )
 
 
-@strawberry.type
+@strawberry.type(description="What the API reads; every answer goes through the policy.")
 class Query(ModerationQueries, OperatorQueries, AccountQueries):
     @strawberry.field(description="Any object by its global ID, if the viewer may see it.")
-    async def node(self, info: Info, id: strawberry.ID) -> relay.Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+    ) -> relay.Node | None:
         decoded = decode_global_id(id)
         if decoded is None:
             return None
@@ -120,7 +124,15 @@ class Query(ModerationQueries, OperatorQueries, AccountQueries):
 
     @strawberry.field(description="One complaint by ID or by reference.")
     async def complaint(
-        self, info: Info, id: strawberry.ID | None = None, reference: str | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="The complaint's global ID.")
+        ] = None,
+        reference: Annotated[
+            str | None,
+            strawberry.argument(description="The complaint's reference, e.g. AM-7K3F9Q."),
+        ] = None,
     ) -> ComplaintType | None:
         complaint_id = None
         if id is not None:
@@ -133,33 +145,42 @@ class Query(ModerationQueries, OperatorQueries, AccountQueries):
         )
         return ComplaintType.from_model(complaint) if complaint else None
 
-    @strawberry.field(description="The complaints the viewer may see, newest first.")
+    @strawberry.field(
+        description="The complaints the viewer may see (the policy decides: the public sees "
+        "published public ones; a consumer also their own, pending and private included; an "
+        "agent also their company's; moderators all), filtered and ordered. A consumer's own "
+        "list and an agent's company list: `me { complaints }`."
+    )
     async def complaints(
         self,
         info: Info,
-        filter: ComplaintFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[ComplaintFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: Annotated[
+            ComplaintOrder, strawberry.argument(description=ORDER_BY)
+        ] = ComplaintOrder.NEWEST,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[ComplaintType]:
-        filters = complaint_ops.ComplaintFilter()
-        if filter is not None:
-            filters.statuses = list(filter.status) if filter.status else None
-            filters.text = filter.text
-            if filter.company is not None:
-                decoded = decode_global_id(filter.company, "Company")
-                # An unknown company matches nothing, as a company without complaints would.
-                filters.company_id = decoded[1] if decoded else uuid.UUID(int=0)
-        page = await complaint_ops.search(
-            info.context.viewer,
-            filters,
-            first=page_size(info, first),
-            after=after,
-            with_total=asks_total(info),
-        )
-        return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)
+        return await complaint_connection(info, filter, order_by, first, after, last, before)
 
-    @strawberry.field
-    async def company(self, info: Info, slug: str) -> CompanyType | None:
+    @strawberry.field(
+        description="The complaint categories, in the order a form shows them, with their "
+        "names in Dutch, French and English."
+    )
+    def categories(self) -> list[CategoryType]:
+        return [CategoryType(value=category) for category in ComplaintCategory]
+
+    @strawberry.field(
+        description="A company by its slug (or a slug it had before a merge). Unlisted "
+        "companies only for their agents and moderators."
+    )
+    async def company(
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The company's slug.")],
+    ) -> CompanyType | None:
         company = await company_ops.get_by_slug(info.context.viewer, slug)
         return CompanyType.from_model(company) if company else None
 
@@ -172,16 +193,27 @@ class Query(ModerationQueries, OperatorQueries, AccountQueries):
     async def companies(
         self,
         info: Info,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        order_by: CompanyOrder = CompanyOrder.NAME,
-        category: str | None = None,
-        min_complaints: int | None = None,
+        search: Annotated[
+            str | None, strawberry.argument(description="Words in the name or an alias.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        order_by: Annotated[
+            CompanyOrder, strawberry.argument(description="By name, or by score (partners).")
+        ] = CompanyOrder.NAME,
+        category: Annotated[
+            ComplaintCategory | None,
+            strawberry.argument(description="Ranking: companies with complaints in it."),
+        ] = None,
+        min_complaints: Annotated[
+            int | None,
+            strawberry.argument(description="Ranking: at least this many in the window."),
+        ] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[CompanyType]:
+        page = page_window(info, first, after, last, before)
         if order_by is CompanyOrder.SCORE or category or min_complaints:
-            return await _ranking(info, search, first, after, category, min_complaints or 0)
-        page = await company_ops.search(
-            info.context.viewer, text=search, first=page_size(info, first), after=after
-        )
-        return connection_from_page(page, BY_NAME, CompanyType.from_model)
+            return await _ranking(info, search, page, category, min_complaints or 0)
+        found = await company_ops.search(info.context.viewer, text=search, page=page)
+        return connection_from_page(found, BY_NAME, CompanyType.from_model)

@@ -16,29 +16,41 @@ T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in its list (Relay cursor connections).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="More items follow this page (read them with `first` and `after`)."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="Items come before this page (read them with `last` and `before`)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first item's cursor; null for an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The last item's cursor; null for an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with its cursor.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="Opaque; names the item's place in this list's order only."
+    )
+    node: T = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="A page of a list, in keyset order: stable when items are added meanwhile."
+)
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The page's items with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Whether pages come before and after.")
     total_count: int = strawberry.field(
         description="How many items match, across all pages, of those the viewer may see."
     )
 
-    @strawberry.field
+    @strawberry.field(description="The page's items without their cursors.")
     def nodes(self) -> list[T]:
         return [edge.node for edge in self.edges]
 

@@ -15,9 +15,12 @@ from typing import Annotated, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from amicable.infra.errors import OperationFailed
+from amicable.infra.messages import Msg, render
 from amicable.resolvers import accounts as account_ops
 from amicable.schema.context import Info
 from amicable.schema.loaders import Loaders
+from amicable.schema.localise import localised_error
 from amicable.schema.relay import decode_global_id, global_id
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
@@ -30,18 +33,18 @@ T = TypeVar("T")
 
 @strawberry.type(description="A new complaint against the viewer's company.")
 class ComplaintCreatedNotification:
-    complaint: ComplaintType
+    complaint: ComplaintType = strawberry.field(description="The new complaint.")
 
 
 @strawberry.type(description="A complaint's status (or visibility) changed.")
 class ComplaintUpdatedNotification:
-    complaint: ComplaintType
+    complaint: ComplaintType = strawberry.field(description="The complaint as it is now.")
 
 
 @strawberry.type(description="A new message in a thread the viewer follows.")
 class MessageAddedNotification:
-    complaint: ComplaintType
-    message: MessageType
+    complaint: ComplaintType = strawberry.field(description="The message's complaint.")
+    message: MessageType = strawberry.field(description="The new message.")
 
 
 @strawberry.type(description="A new item on the moderation queue (moderators only).")
@@ -49,8 +52,12 @@ class ModerationItemAddedNotification:
     item_id: strawberry.ID = strawberry.field(description="The ModerationItem's global ID.")
     # Not `complaint`/`message`: in a union, same-named fields must agree on nullability,
     # and a queue item (a bounced address, say) may concern no complaint at all.
-    related_complaint: ComplaintType | None
-    related_message: MessageType | None
+    related_complaint: ComplaintType | None = strawberry.field(
+        description="The complaint it concerns, if any."
+    )
+    related_message: MessageType | None = strawberry.field(
+        description="The message it concerns, if any."
+    )
 
 
 Notification = Annotated[
@@ -58,13 +65,15 @@ Notification = Annotated[
     | ComplaintUpdatedNotification
     | MessageAddedNotification
     | ModerationItemAddedNotification,
-    strawberry.union("Notification"),
+    strawberry.union(
+        "Notification", description="One event of the viewer's own feed (`notifications`)."
+    ),
 ]
 
 
 @strawberry.type(description="A company's score was recomputed.")
 class CompanyScoreUpdate:
-    company: CompanyType
+    company: CompanyType = strawberry.field(description="The company; read its new `score`.")
 
 
 def _message(posted: feeds.MessagePosted) -> MessageType:
@@ -104,9 +113,13 @@ async def _deliver(info: Info, source: AsyncIterator[T]) -> AsyncIterator[T]:
             yield item
     except SubscriberOverflowed:
         raise GraphQLError(
-            "This subscription fell too far behind and was ended; subscribe again.",
+            render(Msg.SLOW_CONSUMER, await info.context.language(), {}),
             extensions={"code": "SLOW_CONSUMER"},
         ) from None
+    except OperationFailed as failure:
+        # Query results are put in the viewer's words by an extension after execution; a
+        # subscription's error leaves before that, so it is worded here.
+        raise await localised_error(info.context, failure) from None
     finally:
         await _close(source)
 
@@ -134,13 +147,21 @@ def _id(value: strawberry.ID, type_name: str) -> uuid.UUID:
     return decoded[1] if decoded else uuid.UUID(int=0)
 
 
-@strawberry.type
+COMPLAINT_ID = (
+    "The Complaint ID to follow; NOT_FOUND for one the viewer may not see, as for one "
+    "that does not exist."
+)
+
+
+@strawberry.type(description="Live events over a websocket, each filtered by the policy.")
 class Subscription:
     @strawberry.subscription(
         description="New messages on a complaint, as this viewer may see them."
     )
     async def message_added(
-        self, info: Info, complaint_id: strawberry.ID
+        self,
+        info: Info,
+        complaint_id: Annotated[strawberry.ID, strawberry.argument(description=COMPLAINT_ID)],
     ) -> AsyncGenerator[MessageType, None]:
         source = feeds.message_added(
             info.context.services.events, info.context.viewer, _id(complaint_id, "Complaint")
@@ -150,7 +171,9 @@ class Subscription:
 
     @strawberry.subscription(description="A complaint's status or visibility changed.")
     async def complaint_updated(
-        self, info: Info, complaint_id: strawberry.ID
+        self,
+        info: Info,
+        complaint_id: Annotated[strawberry.ID, strawberry.argument(description=COMPLAINT_ID)],
     ) -> AsyncGenerator[ComplaintType, None]:
         source = feeds.complaint_updated(
             info.context.services.events, info.context.viewer, _id(complaint_id, "Complaint")
@@ -169,7 +192,11 @@ class Subscription:
 
     @strawberry.subscription(description="A company's score was recomputed.")
     async def company_score_updated(
-        self, info: Info, company_id: strawberry.ID
+        self,
+        info: Info,
+        company_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The Company ID to follow.")
+        ],
     ) -> AsyncGenerator[CompanyScoreUpdate, None]:
         source = feeds.company_score_updated(
             info.context.services.events, info.context.viewer, _id(company_id, "Company")

@@ -105,6 +105,16 @@ _UNAUTHENTICATED: dict[str, object] = {
 }
 
 
+def _language_param(params: dict[str, object]) -> str | None:
+    """The language a websocket client asks for in its `connection_init` payload, as an
+    Accept-Language value (browsers cannot set that header on the upgrade request either)."""
+    for name in ("Accept-Language", "accept-language", "acceptLanguage", "language"):
+        value = params.get(name)
+        if isinstance(value, str):
+            return value
+    return None
+
+
 class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
     """Legacy graphql-ws with cleanup in a safe order. Strawberry 0.341 calls `aclose()`
     on a stream whose task is still running it (a RuntimeError it suppresses) and only then
@@ -344,6 +354,7 @@ class GraphQLView(GraphQL[Context, None]):
             viewer=viewer,
             auth_failed=failed,
             client_key=client,
+            accept_language=request.headers.get("accept-language"),
             service_unavailable=unavailable,
         )
 
@@ -351,6 +362,10 @@ class GraphQLView(GraphQL[Context, None]):
         """Authenticate the connection from its `connection_init` payload; a credential in
         the payload wins over one sent as a header on the upgrade request."""
         params = getattr(context, "connection_params", None) or {}
+        language = _language_param(params)
+        if language is not None:
+            context.accept_language = language
+            context.forget_language()
         header = params.get("Authorization", params.get("authorization"))
         if header is not None:
             if not isinstance(header, str):
@@ -369,6 +384,7 @@ class GraphQLView(GraphQL[Context, None]):
             context.viewer = viewer
             context.auth_failed = False
             context.loaders = Loaders(viewer)
+            context.forget_language()
             context.credential_checked_at = time.monotonic()
         elif context.auth_failed:
             raise ConnectionRejectionError(_UNAUTHENTICATED)

@@ -59,7 +59,7 @@ def test_notifications_for_the_consumer(demo_server):
     jan = token(demo_server, "jan.desmet@example.org")
     answer = demo_server.graphql("{ notifications { nodes { kind text } } }", jan)
     kinds = {n["kind"] for n in answer["data"]["notifications"]["nodes"]}
-    assert {"escalation.created", "escalation.updated", "moderation.rejected"} <= kinds, kinds
+    assert {"ESCALATION_CREATED", "ESCALATION_UPDATED", "MODERATION_REJECTED"} <= kinds, kinds
 
 
 def test_held_reply_is_not_in_the_public_thread(demo_server):

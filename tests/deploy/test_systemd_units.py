@@ -196,7 +196,7 @@ async def _file_complaint(server: Server) -> None:
         created = await gql(
             'mutation($c: ID!) { complaintCreate(input: {companyId: $c, title: "Modem kapot",'
             ' description: "Na het onweer geeft mijn modem geen signaal meer.",'
-            ' category: "service", visibility: PUBLIC})'
+            " category: SERVICE, visibility: PUBLIC})"
             " { complaint { status } errors { code } } }",
             token,
             c=company_id,

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from amicable.models import Complaint, Escalation, Notification, OutboxMail
-from amicable.models.enums import Outcome
+from amicable.models import Complaint, Escalation, Notification, OutboxMail, User
+from amicable.models.enums import Language, Outcome
 from amicable.models.mail import OutboxKind
 from amicable.resolvers import complaints
 from tests.factories import gid, make_complaint
@@ -60,6 +60,7 @@ async def test_an_unresolved_complaint_can_be_escalated(services, cast, gql):
 
 async def test_a_non_member_is_refused_with_a_reason(services, cast, gql):
     complaint = await _ignored(services, cast.owner, cast.company)
+    await User.filter(id=cast.owner.user.id).update(language=Language.EN)  # words in English
     data = await as_role(gql, cast, "owner").data(ESCALATE, id=gid("Complaint", complaint.id))
     error = data["complaintEscalate"]["errors"][0]
     assert error["code"] == "MEMBERS_ONLY"
@@ -69,6 +70,7 @@ async def test_a_non_member_is_refused_with_a_reason(services, cast, gql):
 
 async def test_too_early_is_not_eligible_and_says_when(services, cast, gql):
     complaint = await make_complaint(services, cast.member, cast.company)
+    await User.filter(id=cast.member.user.id).update(language=Language.EN)  # words in English
     data = await as_role(gql, cast, "member").data(ESCALATE, id=gid("Complaint", complaint.id))
     error = data["complaintEscalate"]["errors"][0]
     assert error["code"] == "NOT_ELIGIBLE"

@@ -37,7 +37,7 @@ async def test_only_moderators_read_the_queue(services, cast, gql, role):
         assert queue["totalCount"] == 1
         node = queue["nodes"][0]
         assert node["kind"] == "FLAGGED_COMPLAINT"
-        assert {"category": "insult", "expression": "klootzakken"} in node["lexiconHits"]
+        assert {"category": "INSULT", "expression": "klootzakken"} in node["lexiconHits"]
         assert node["complaint"]["status"] == "PENDING_MODERATION"
         return
     code = "UNAUTHENTICATED" if role == "anonymous" else "FORBIDDEN"

@@ -28,7 +28,7 @@ query($slug: String!) {
 }"""
 
 RANKING = """
-query($category: String, $min: Int, $after: String) {
+query($category: ComplaintCategory, $min: Int, $after: String) {
   companies(orderBy: SCORE, category: $category, minComplaints: $min, first: 2, after: $after) {
     totalCount
     edges { cursor node { slug score { value } } }
@@ -55,7 +55,7 @@ async def test_a_listed_companys_dashboard_is_public(gql, services) -> None:
     await _worked_example(history)
     data = await gql.data(DASHBOARD, slug=history.company.slug)
     score = data["company"]["score"]
-    assert (score["value"], score["label"], score["reason"]) == (64.0, "good", None)
+    assert (score["value"], score["label"], score["reason"]) == (64.0, "GOOD", None)
     assert score["windowStart"] == "2024-06-15T00:00:00+00:00"
     assert (score["received"], score["eligible"], score["answered"]) == (20, 20, 15)
     assert (score["awaitingReply"], score["resolved"], score["unresolved"]) == (0, 8, 4)
@@ -73,7 +73,7 @@ async def test_not_enough_data_still_shows_the_counts(gql, services) -> None:
     await history.file(NOW - timedelta(days=40))
     history.at(NOW)
     score = (await gql.data(DASHBOARD, slug=history.company.slug))["company"]["score"]
-    assert (score["value"], score["label"], score["reason"]) == (None, None, "not enough data")
+    assert (score["value"], score["label"], score["reason"]) == (None, None, "NOT_ENOUGH_DATA")
     assert (score["received"], score["eligible"], score["minimumEligible"]) == (1, 1, 10)
     assert score["meanFirstResponseHours"] is None
 
@@ -122,7 +122,7 @@ async def test_partners_rank_companies_by_score(gql, services) -> None:
     rest = (await partner.data(RANKING, after=page["pageInfo"]["endCursor"]))["companies"]
     assert [e["node"]["slug"] for e in rest["edges"]] == ["gentse"]
     assert rest["pageInfo"]["hasNextPage"] is False
-    delivery = (await partner.data(RANKING, category="delivery", min=2))["companies"]
+    delivery = (await partner.data(RANKING, category="DELIVERY", min=2))["companies"]
     assert [e["node"]["slug"] for e in delivery["edges"]] == ["rail"]
     assert (await partner.data(RANKING, min=11))["companies"]["totalCount"] == 1
     # Rankings are bulk queries: partners and moderators only.

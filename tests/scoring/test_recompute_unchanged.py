@@ -29,7 +29,7 @@ COMPANY_FIELDS = f"""
   complaints(first: 1) {{ totalCount }}
 """
 RANKING = f"""
-query($category: String, $min: Int, $after: String) {{
+query($category: ComplaintCategory, $min: Int, $after: String) {{
   companies(orderBy: SCORE, category: $category, minComplaints: $min, first: 5, after: $after) {{
     totalCount
     edges {{ cursor node {{ {COMPANY_FIELDS} }} }}
@@ -71,7 +71,7 @@ async def _snapshot(public: GraphQLClient, partner: GraphQLClient, staff: GraphQ
         for category in CATEGORIES:
             for minimum in (0, 2):
                 seen[f"{name} {category} {minimum}"] = await _all_pages(
-                    reader, RANKING, category=category, min=minimum
+                    reader, RANKING, category=category.upper(), min=minimum
                 )
     # Every company page a moderator opens, unlisted ones included.
     for slug in sorted(await Company.all().values_list("slug", flat=True)):

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from amicable.models import Complaint, Message
-from amicable.models.enums import AuthorKind, ModerationState, Role, Visibility
+from amicable.models import Complaint, Message, User
+from amicable.models.enums import AuthorKind, Language, ModerationState, Role, Visibility
 from amicable.resolvers import complaints, messages
 from amicable.subscriptions.bus.events import ComplaintUpdated, MessageAdded
 from tests.factories import Actor, gid, make_company, make_complaint, make_user
@@ -53,6 +53,9 @@ async def _cast(live, visibility: Visibility) -> Cast:
         "lawyer": await make_user(services, Role.LAWYER),
     }
     complaint = await make_complaint(services, owner, company, visibility=visibility)
+    # Refusals are worded in each account's language; these accounts read English.
+    accounts = [actor.user.id for actor in actors.values() if actor is not None]
+    await User.filter(id__in=accounts).update(language=Language.EN)
     agent = actors["agent"]
     assert agent is not None
     return Cast(actors, complaint, agent, owner, moderator)

@@ -15,7 +15,9 @@ from amicable.schema.mutations.onboarding import OnboardingMutations
 from amicable.schema.operations import OperatorMutations
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the API changes; expected failures come back in each payload's `errors`."
+)
 class Mutation(
     AccountMutations,
     ComplaintMutations,

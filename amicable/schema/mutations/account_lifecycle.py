@@ -3,6 +3,8 @@ profile, signing out everywhere."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable.models import User
@@ -11,65 +13,67 @@ from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt
 from amicable.schema.permissions import IsAuthenticated, IsUser, requires
 from amicable.schema.types.enums import Language
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 from amicable.schema.types.user import UserType
 
 
-@strawberry.type
+@strawberry.type(description="The account as it is now, or why not.")
 class AccountPayload:
-    user: UserType | None = None
-    errors: list[UserError]
+    user: UserType | None = strawberry.field(default=None, description="The account as it is now.")
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="Done, or why not.")
 class DonePayload:
-    ok: bool
-    errors: list[UserError]
+    ok: bool = strawberry.field(description="True when done.")
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="How many sessions ended, or why not.")
 class TokenRevokeAllPayload:
     revoked_count: int = strawberry.field(description="How many sessions were ended.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="The verification link's token.")
 class AccountVerifyEmailInput:
     token: str = strawberry.field(description="The token from the mailed link.")
 
 
-@strawberry.input
+@strawberry.input(description="The account's address, mailed a reset link.")
 class PasswordResetRequestInput:
-    email: str
+    email: str = strawberry.field(description="The account's address.")
 
 
-@strawberry.input
+@strawberry.input(description="A new password with the reset link's token.")
 class PasswordResetConfirmInput:
-    token: str
+    token: str = strawberry.field(description="The token from the mailed link.")
     new_password: str = strawberry.field(description="At least 10 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="The current password and a new one.")
 class PasswordChangeInput:
-    current_password: str
+    current_password: str = strawberry.field(description="The current password.")
     new_password: str = strawberry.field(description="At least 10 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="A new address for the account, mailed a link to confirm.")
 class EmailChangeRequestInput:
-    new_email: str
-    password: str
+    new_email: str = strawberry.field(description="The new address.")
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.input
+@strawberry.input(description="The email change link's token.")
 class EmailChangeConfirmInput:
-    token: str
+    token: str = strawberry.field(description="The token from the mailed link.")
 
 
-@strawberry.input
+@strawberry.input(description="What to change on the signed-in account; omitted fields stay.")
 class AccountUpdateInput:
-    full_name: str | None = None
-    language: Language | None = None
+    full_name: str | None = strawberry.field(default=None, description="The new full name.")
+    language: Language | None = strawberry.field(
+        default=None, description="The new language of mail and messages."
+    )
 
 
 def _account(user: User | None, errors: list[UserError]) -> AccountPayload:
@@ -85,7 +89,9 @@ class AccountLifecycleMutations:
         "complaints that waited for it are sent."
     )
     async def account_verify_email(
-        self, info: Info, input: AccountVerifyEmailInput
+        self,
+        info: Info,
+        input: Annotated[AccountVerifyEmailInput, strawberry.argument(description=INPUT)],
     ) -> AccountPayload:
         user, errors = await attempt(verification.verify_email(info.context.services, input.token))
         return _account(user, errors)
@@ -105,7 +111,9 @@ class AccountLifecycleMutations:
         "address has an account."
     )
     async def password_reset_request(
-        self, info: Info, input: PasswordResetRequestInput
+        self,
+        info: Info,
+        input: Annotated[PasswordResetRequestInput, strawberry.argument(description=INPUT)],
     ) -> DonePayload:
         _, errors = await attempt(
             credentials.request_password_reset(
@@ -118,7 +126,9 @@ class AccountLifecycleMutations:
         description="Set a new password with the mailed link's token; every session ends."
     )
     async def password_reset_confirm(
-        self, info: Info, input: PasswordResetConfirmInput
+        self,
+        info: Info,
+        input: Annotated[PasswordResetConfirmInput, strawberry.argument(description=INPUT)],
     ) -> DonePayload:
         _, errors = await attempt(
             credentials.confirm_password_reset(
@@ -131,7 +141,11 @@ class AccountLifecycleMutations:
         description="Change the password; the account's other sessions end.",
         extensions=requires(IsAuthenticated(), IsUser()),
     )
-    async def password_change(self, info: Info, input: PasswordChangeInput) -> AccountPayload:
+    async def password_change(
+        self,
+        info: Info,
+        input: Annotated[PasswordChangeInput, strawberry.argument(description=INPUT)],
+    ) -> AccountPayload:
         user, errors = await attempt(
             credentials.change_password(
                 info.context.services,
@@ -147,7 +161,9 @@ class AccountLifecycleMutations:
         extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def email_change_request(
-        self, info: Info, input: EmailChangeRequestInput
+        self,
+        info: Info,
+        input: Annotated[EmailChangeRequestInput, strawberry.argument(description=INPUT)],
     ) -> AccountPayload:
         user, errors = await attempt(
             credentials.request_email_change(
@@ -158,7 +174,9 @@ class AccountLifecycleMutations:
 
     @strawberry.mutation(description="Confirm a new address with the mailed link's token.")
     async def email_change_confirm(
-        self, info: Info, input: EmailChangeConfirmInput
+        self,
+        info: Info,
+        input: Annotated[EmailChangeConfirmInput, strawberry.argument(description=INPUT)],
     ) -> AccountPayload:
         user, errors = await attempt(
             credentials.confirm_email_change(info.context.services, input.token)
@@ -169,7 +187,11 @@ class AccountLifecycleMutations:
         description="Change the profile: full name, language.",
         extensions=requires(IsAuthenticated(), IsUser()),
     )
-    async def account_update(self, info: Info, input: AccountUpdateInput) -> AccountPayload:
+    async def account_update(
+        self,
+        info: Info,
+        input: Annotated[AccountUpdateInput, strawberry.argument(description=INPUT)],
+    ) -> AccountPayload:
         user, errors = await attempt(
             credentials.update_profile(
                 info.context.services,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable.resolvers import accounts as account_ops
@@ -9,63 +11,73 @@ from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt
 from amicable.schema.permissions import IsAuthenticated, IsModerator, IsUser, requires
 from amicable.schema.types.enums import Language
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 from amicable.schema.types.user import ApiKeyType, UserType
 
 
-@strawberry.input
+@strawberry.input(description="A new consumer account.")
 class AccountRegisterInput:
-    email: str
+    email: str = strawberry.field(description="The address to sign in with; verified by mail.")
     password: str = strawberry.field(description="At least 10 characters.")
-    full_name: str
-    language: Language = Language.NL
+    full_name: str = strawberry.field(
+        description="Shown to the company; the public sees a pseudonym."
+    )
+    language: Language = strawberry.field(
+        default=Language.NL, description="The language of mail and messages to this account."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The new account and a token to use it, or why not.")
 class AccountRegisterPayload:
-    user: UserType | None = None
+    user: UserType | None = strawberry.field(default=None, description="The new account.")
     token: str | None = strawberry.field(default=None, description="A bearer token to sign in.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="Credentials to sign in with.")
 class TokenCreateInput:
-    email: str
-    password: str
+    email: str = strawberry.field(description="The account's email address.")
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.type
+@strawberry.type(description="A bearer token and its account, or why not.")
 class TokenCreatePayload:
-    token: str | None = None
-    user: UserType | None = None
-    errors: list[UserError]
+    token: str | None = strawberry.field(
+        default=None, description="A bearer token for the Authorization header."
+    )
+    user: UserType | None = strawberry.field(default=None, description="The signed-in account.")
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="Whether the token was revoked.")
 class TokenRevokePayload:
-    revoked: bool
-    errors: list[UserError]
+    revoked: bool = strawberry.field(description="The token no longer works.")
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="A partner's read-only key.")
 class ApiKeyCreateInput:
-    partner_name: str
+    partner_name: str = strawberry.field(description="Who the key is for.")
 
 
-@strawberry.type
+@strawberry.type(description="The new key (its secret shown once), or why not.")
 class ApiKeyCreatePayload:
-    api_key: ApiKeyType | None = None
+    api_key: ApiKeyType | None = strawberry.field(
+        default=None, description="The new key, without its secret."
+    )
     key: str | None = strawberry.field(
         default=None, description="The secret; shown once, stored only as a hash."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 @strawberry.type
 class AccountMutations:
     @strawberry.mutation(description="Sign up as a consumer.")
     async def account_register(
-        self, info: Info, input: AccountRegisterInput
+        self,
+        info: Info,
+        input: Annotated[AccountRegisterInput, strawberry.argument(description=INPUT)],
     ) -> AccountRegisterPayload:
         issued, errors = await attempt(
             account_ops.register(
@@ -84,7 +96,9 @@ class AccountMutations:
         )
 
     @strawberry.mutation(description="Sign in: a bearer token for the Authorization header.")
-    async def token_create(self, info: Info, input: TokenCreateInput) -> TokenCreatePayload:
+    async def token_create(
+        self, info: Info, input: Annotated[TokenCreateInput, strawberry.argument(description=INPUT)]
+    ) -> TokenCreatePayload:
         issued, errors = await attempt(
             account_ops.create_token(
                 info.context.services,
@@ -113,7 +127,11 @@ class AccountMutations:
         description="Create a partner's read-only API key (moderators).",
         extensions=requires(IsAuthenticated(), IsModerator()),
     )
-    async def api_key_create(self, info: Info, input: ApiKeyCreateInput) -> ApiKeyCreatePayload:
+    async def api_key_create(
+        self,
+        info: Info,
+        input: Annotated[ApiKeyCreateInput, strawberry.argument(description=INPUT)],
+    ) -> ApiKeyCreatePayload:
         created, errors = await attempt(
             account_ops.create_api_key(info.context.viewer, partner_name=input.partner_name)
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable import models
@@ -10,19 +12,21 @@ from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsModerator, requires
 from amicable.schema.types.attachment import AttachmentType
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 
 
-@strawberry.input
+@strawberry.input(description="An attachment whose visibility changes.")
 class AttachmentSetPrivateInput:
     attachment_id: strawberry.ID = strawberry.field(description="The attachment's `id`.")
     private: bool = strawberry.field(description="False publishes it; true hides it again.")
 
 
-@strawberry.type
+@strawberry.type(description="The attachment as it is now, or why not.")
 class AttachmentSetPrivatePayload:
-    attachment: AttachmentType | None = None
-    errors: list[UserError]
+    attachment: AttachmentType | None = strawberry.field(
+        default=None, description="The attachment as it is now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 @strawberry.type
@@ -33,7 +37,9 @@ class AttachmentMutations:
         extensions=requires(IsAuthenticated(), IsModerator()),
     )
     async def attachment_set_private(
-        self, info: Info, input: AttachmentSetPrivateInput
+        self,
+        info: Info,
+        input: Annotated[AttachmentSetPrivateInput, strawberry.argument(description=INPUT)],
     ) -> AttachmentSetPrivatePayload:
         async def run() -> tuple[models.Attachment, models.Complaint, models.Message | None]:
             return await attachment_ops.set_private(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable import models
@@ -11,42 +13,69 @@ from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import IsAuthenticated, IsModerator, requires
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.enums import Language
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 
 
-@strawberry.input
+@strawberry.input(description="A new company record (moderators).")
 class CompanyCreateInput:
-    name: str
+    name: str = strawberry.field(description="The company's name as consumers know it.")
     slug: str | None = strawberry.field(default=None, description="Default: from the name.")
-    aliases: list[str] = strawberry.field(default_factory=list)
-    complaint_addresses: list[str] = strawberry.field(default_factory=list)
-    language: Language = Language.NL
-    contact_person: str = ""
-    listed: bool = True
+    aliases: list[str] = strawberry.field(
+        default_factory=list, description="Other names it is searched by."
+    )
+    complaint_addresses: list[str] = strawberry.field(
+        default_factory=list, description="Where complaints are mailed."
+    )
+    language: Language = strawberry.field(
+        default=Language.NL, description="The language of mail to the company."
+    )
+    contact_person: str = strawberry.field(
+        default="", description="Whom complaints are addressed to."
+    )
+    listed: bool = strawberry.field(
+        default=True, description="Listed companies have a public page and dashboard."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a company's record; fields left out stay as they are.")
 class CompanyUpdateInput:
-    company_id: strawberry.ID
-    name: str | None = None
-    slug: str | None = None
-    aliases: list[str] | None = None
-    complaint_addresses: list[str] | None = None
-    language: Language | None = None
-    contact_person: str | None = None
-    listed: bool | None = None
+    company_id: strawberry.ID = strawberry.field(description="The Company ID.")
+    name: str | None = strawberry.field(default=None, description="A new name.")
+    slug: str | None = strawberry.field(
+        default=None, description="A new slug; the old one keeps working."
+    )
+    aliases: list[str] | None = strawberry.field(
+        default=None, description="The new list of aliases."
+    )
+    complaint_addresses: list[str] | None = strawberry.field(
+        default=None, description="The new list of complaint addresses."
+    )
+    language: Language | None = strawberry.field(
+        default=None, description="A new language for mail to the company."
+    )
+    contact_person: str | None = strawberry.field(default=None, description="A new contact person.")
+    listed: bool | None = strawberry.field(default=None, description="List or unlist the company.")
 
 
-@strawberry.type
+@strawberry.type(description="The company as it is now, or why not.")
 class CompanyPayload:
-    company: CompanyType | None = None
-    errors: list[UserError]
+    company: CompanyType | None = strawberry.field(
+        default=None, description="The company as it is now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 @strawberry.type
 class CompanyMutations:
-    @strawberry.mutation(extensions=requires(IsAuthenticated(), IsModerator()))
-    async def company_create(self, info: Info, input: CompanyCreateInput) -> CompanyPayload:
+    @strawberry.mutation(
+        description="Create a company record (moderators).",
+        extensions=requires(IsAuthenticated(), IsModerator()),
+    )
+    async def company_create(
+        self,
+        info: Info,
+        input: Annotated[CompanyCreateInput, strawberry.argument(description=INPUT)],
+    ) -> CompanyPayload:
         changes = company_ops.CompanyChanges(
             name=input.name,
             slug=input.slug,
@@ -61,8 +90,15 @@ class CompanyMutations:
             return CompanyPayload(errors=errors)
         return CompanyPayload(company=CompanyType.from_model(company), errors=[])
 
-    @strawberry.mutation(extensions=requires(IsAuthenticated(), IsModerator()))
-    async def company_update(self, info: Info, input: CompanyUpdateInput) -> CompanyPayload:
+    @strawberry.mutation(
+        description="Correct a company's record (moderators); a changed slug keeps redirecting.",
+        extensions=requires(IsAuthenticated(), IsModerator()),
+    )
+    async def company_update(
+        self,
+        info: Info,
+        input: Annotated[CompanyUpdateInput, strawberry.argument(description=INPUT)],
+    ) -> CompanyPayload:
         async def run() -> models.Company:
             changes = company_ops.CompanyChanges(
                 name=input.name,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable import models
@@ -18,69 +20,94 @@ from amicable.schema.permissions import (
 )
 from amicable.schema.types.attachment import AttachmentUploadInput, read_uploads
 from amicable.schema.types.complaint import ComplaintType
-from amicable.schema.types.enums import Outcome, Visibility
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.enums import ComplaintCategory, Outcome, Visibility
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 from amicable.schema.types.message import MessageType
 
 
-@strawberry.input
+@strawberry.input(description="The private part: for the company only, never public.")
 class ComplaintPrivateDetailsInput:
-    customer_reference: str = ""
-    phone: str = ""
-    postal_address: str = ""
+    customer_reference: str = strawberry.field(
+        default="", description="A customer or order number."
+    )
+    phone: str = strawberry.field(default="", description="A phone number the company may call.")
+    postal_address: str = strawberry.field(default="", description="A postal address.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="A new complaint: against a listed company, or a company named by name and address."
+)
 class ComplaintCreateInput:
     company_id: strawberry.ID | None = strawberry.field(
         default=None, description="A listed company; or give companyName and companyEmail."
     )
-    company_name: str | None = None
-    company_email: str | None = None
-    title: str
-    description: str
-    desired_solution: str = ""
-    category: str = "other"
-    visibility: Visibility = Visibility.PRIVATE
-    private_details: ComplaintPrivateDetailsInput | None = None
+    company_name: str | None = strawberry.field(
+        default=None, description="An unlisted company: its name."
+    )
+    company_email: str | None = strawberry.field(
+        default=None, description="An unlisted company: where to mail the complaint."
+    )
+    title: str = strawberry.field(description="5 to 200 characters.")
+    description: str = strawberry.field(description="What happened: 20 to 20,000 characters.")
+    desired_solution: str = strawberry.field(
+        default="", description="What would settle it (optional)."
+    )
+    category: ComplaintCategory = strawberry.field(
+        default=ComplaintCategory.OTHER,
+        description="What it is about (the `categories` query lists them with their names).",
+    )
+    visibility: Visibility = strawberry.field(
+        default=Visibility.PRIVATE, description="PUBLIC or PRIVATE (the default)."
+    )
+    private_details: ComplaintPrivateDetailsInput | None = strawberry.field(
+        default=None, description="For the company only."
+    )
     attachments: list[AttachmentUploadInput] | None = strawberry.field(
         default=None, description="Files (multipart upload), each public or private."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The complaint as it is now, or why not.")
 class ComplaintPayload:
-    complaint: ComplaintType | None = None
-    errors: list[UserError]
+    complaint: ComplaintType | None = strawberry.field(
+        default=None, description="The complaint as it is now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="Closing a complaint with feedback.")
 class ComplaintCloseInput:
-    complaint_id: strawberry.ID
-    outcome: Outcome
-    comment: str = ""
+    complaint_id: strawberry.ID = strawberry.field(description="The Complaint ID.")
+    outcome: Outcome = strawberry.field(description="Resolved or not.")
+    comment: str = strawberry.field(
+        default="", description="A word on the outcome (optional, public with the complaint)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Who may read a complaint.")
 class ComplaintSetVisibilityInput:
-    complaint_id: strawberry.ID
-    visibility: Visibility
+    complaint_id: strawberry.ID = strawberry.field(description="The Complaint ID.")
+    visibility: Visibility = strawberry.field(
+        description="PUBLIC, or PRIVATE before the company answered."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A message for a complaint's thread.")
 class MessagePostInput:
-    complaint_id: strawberry.ID
-    body: str
+    complaint_id: strawberry.ID = strawberry.field(description="The Complaint ID.")
+    body: str = strawberry.field(description="The message: 1 to 20,000 characters.")
     attachments: list[AttachmentUploadInput] | None = strawberry.field(
         default=None, description="Files (multipart upload), each public or private."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The message and its complaint, or why not.")
 class MessagePostPayload:
-    message: MessageType | None = None
-    complaint: ComplaintType | None = None
-    errors: list[UserError]
+    message: MessageType | None = strawberry.field(default=None, description="The new message.")
+    complaint: ComplaintType | None = strawberry.field(
+        default=None, description="Its complaint, with a status the message may have changed."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 def _payload(complaint: models.Complaint | None, errors: list[UserError]) -> ComplaintPayload:
@@ -95,7 +122,11 @@ class ComplaintMutations:
         description="File a complaint (consumers). It is mailed to the company once published.",
         extensions=requires(IsAuthenticated(), IsConsumer()),
     )
-    async def complaint_create(self, info: Info, input: ComplaintCreateInput) -> ComplaintPayload:
+    async def complaint_create(
+        self,
+        info: Info,
+        input: Annotated[ComplaintCreateInput, strawberry.argument(description=INPUT)],
+    ) -> ComplaintPayload:
         async def run() -> models.Complaint:
             details = input.private_details or ComplaintPrivateDetailsInput()
             draft = complaint_ops.ComplaintDraft(
@@ -125,7 +156,11 @@ class ComplaintMutations:
         description="Close with feedback: resolved or not (the consumer who filed it).",
         extensions=requires(IsAuthenticated(), IsUser()),
     )
-    async def complaint_close(self, info: Info, input: ComplaintCloseInput) -> ComplaintPayload:
+    async def complaint_close(
+        self,
+        info: Info,
+        input: Annotated[ComplaintCloseInput, strawberry.argument(description=INPUT)],
+    ) -> ComplaintPayload:
         async def run() -> models.Complaint:
             return await complaint_ops.close(
                 info.context.services,
@@ -143,7 +178,9 @@ class ComplaintMutations:
         extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def complaint_set_visibility(
-        self, info: Info, input: ComplaintSetVisibilityInput
+        self,
+        info: Info,
+        input: Annotated[ComplaintSetVisibilityInput, strawberry.argument(description=INPUT)],
     ) -> ComplaintPayload:
         async def run() -> models.Complaint:
             return await complaint_ops.set_visibility(
@@ -161,7 +198,9 @@ class ComplaintMutations:
         "a web reply link's holder in its thread).",
         extensions=requires(IsAuthenticated(), CanWriteMessages()),
     )
-    async def message_post(self, info: Info, input: MessagePostInput) -> MessagePostPayload:
+    async def message_post(
+        self, info: Info, input: Annotated[MessagePostInput, strawberry.argument(description=INPUT)]
+    ) -> MessagePostPayload:
         async def run() -> models.Message:
             return await message_ops.post(
                 info.context.services,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable import models
@@ -11,49 +13,55 @@ from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.permissions import CanHandleEscalations, IsAuthenticated, IsUser, requires
 from amicable.schema.types.complaint import ComplaintType
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 from amicable.schema.types.moderation import EscalationType, LawyerNoteType, note_type
 
 
-@strawberry.input
+@strawberry.input(description="Handing a complaint to the legal team (members).")
 class ComplaintEscalateInput:
-    complaint_id: strawberry.ID
+    complaint_id: strawberry.ID = strawberry.field(description="The Complaint ID.")
     request_text: str = strawberry.field(default="", description="What you ask the lawyers.")
 
 
-@strawberry.type
+@strawberry.type(description="The escalated complaint and its dossier, or why not.")
 class ComplaintEscalatePayload:
-    complaint: ComplaintType | None = None
-    errors: list[UserError]
+    complaint: ComplaintType | None = strawberry.field(
+        default=None, description="The complaint, now escalated."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="Changes to an escalated dossier (lawyers and moderators).")
 class EscalationUpdateInput:
-    escalation_id: strawberry.ID
-    status: EscalationStatus | None = None
+    escalation_id: strawberry.ID = strawberry.field(description="The Escalation ID.")
+    status: EscalationStatus | None = strawberry.field(default=None, description="A new status.")
     lawyer_id: strawberry.ID | None = strawberry.field(
         default=None, description="A lawyer's User ID, to assign the dossier to."
     )
-    unassign: bool = False
+    unassign: bool = strawberry.field(
+        default=False, description="Take the dossier away from its lawyer."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The dossier as it is now, or why not.")
 class EscalationPayload:
-    escalation: EscalationType | None = None
-    errors: list[UserError]
+    escalation: EscalationType | None = strawberry.field(
+        default=None, description="The dossier as it is now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="A lawyer's note on a dossier.")
 class EscalationNoteAddInput:
-    escalation_id: strawberry.ID
-    body: str
+    escalation_id: strawberry.ID = strawberry.field(description="The Escalation ID.")
+    body: str = strawberry.field(description="The note: lawyers and moderators read it.")
 
 
-@strawberry.type
+@strawberry.type(description="The note and its dossier, or why not.")
 class EscalationNoteAddPayload:
-    note: LawyerNoteType | None = None
-    escalation: EscalationType | None = None
-    errors: list[UserError]
+    note: LawyerNoteType | None = strawberry.field(default=None, description="The new note.")
+    escalation: EscalationType | None = strawberry.field(default=None, description="Its dossier.")
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 @strawberry.type
@@ -64,7 +72,9 @@ class EscalationMutations:
         extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def complaint_escalate(
-        self, info: Info, input: ComplaintEscalateInput
+        self,
+        info: Info,
+        input: Annotated[ComplaintEscalateInput, strawberry.argument(description=INPUT)],
     ) -> ComplaintEscalatePayload:
         async def run() -> models.Escalation:
             return await escalation_ops.escalate(
@@ -85,7 +95,9 @@ class EscalationMutations:
         extensions=requires(IsAuthenticated(), CanHandleEscalations()),
     )
     async def escalation_update(
-        self, info: Info, input: EscalationUpdateInput
+        self,
+        info: Info,
+        input: Annotated[EscalationUpdateInput, strawberry.argument(description=INPUT)],
     ) -> EscalationPayload:
         async def run() -> models.Escalation:
             changes = escalation_ops.EscalationChanges(status=input.status, unassign=input.unassign)
@@ -108,7 +120,9 @@ class EscalationMutations:
         extensions=requires(IsAuthenticated(), CanHandleEscalations()),
     )
     async def escalation_note_add(
-        self, info: Info, input: EscalationNoteAddInput
+        self,
+        info: Info,
+        input: Annotated[EscalationNoteAddInput, strawberry.argument(description=INPUT)],
     ) -> EscalationNoteAddPayload:
         async def run() -> models.LawyerNote:
             return await escalation_ops.add_note(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from amicable import models
@@ -15,63 +17,85 @@ from amicable.schema.mutations._attempt import attempt, decode_id
 from amicable.schema.mutations.companies import CompanyPayload
 from amicable.schema.permissions import IsAuthenticated, IsModerator, IsUser, requires
 from amicable.schema.types.company import CompanyType
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 from amicable.schema.types.moderation import CorrectionRequestType, ModerationItemType
 
 
-@strawberry.input
+@strawberry.input(description="The new public text of a complaint or message; parts left out stay.")
 class RedactionInput:
-    title: str | None = None
-    description: str | None = None
-    desired_solution: str | None = None
+    title: str | None = strawberry.field(
+        default=None, description="For a complaint: its new public title."
+    )
+    description: str | None = strawberry.field(
+        default=None, description="For a complaint: its new public description."
+    )
+    desired_solution: str | None = strawberry.field(
+        default=None, description="For a complaint: its new public desired solution."
+    )
     body: str | None = strawberry.field(default=None, description="For a message.")
 
 
-@strawberry.input
+@strawberry.input(
+    description="A moderator's decision on a queue item, with the reason the author is told."
+)
 class ModerationDecideInput:
-    item_id: strawberry.ID
-    decision: ModerationDecision
+    item_id: strawberry.ID = strawberry.field(description="The ModerationItem ID.")
+    decision: ModerationDecision = strawberry.field(description="Approve, reject or redact.")
     reason: str = strawberry.field(description="Told to the author (statement of reasons).")
     redaction: RedactionInput | None = strawberry.field(
         default=None, description="The new public text, for REDACT."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The decided item, or why not.")
 class ModerationDecidePayload:
-    item: ModerationItemType | None = None
-    errors: list[UserError]
+    item: ModerationItemType | None = strawberry.field(
+        default=None, description="The decided item."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="A report of a published complaint or message.")
 class ContentReportInput:
-    complaint_id: strawberry.ID | None = None
-    message_id: strawberry.ID | None = None
-    reason: str
+    complaint_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Complaint ID, to report a complaint."
+    )
+    message_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The Message ID, to report a message."
+    )
+    reason: str = strawberry.field(description="What is wrong with it.")
     contact: str = strawberry.field(default="", description="Optional: how to reach you.")
 
 
-@strawberry.type
+@strawberry.type(description="Whether the report was taken.")
 class ContentReportPayload:
-    reported: bool = False
-    errors: list[UserError]
+    reported: bool = strawberry.field(
+        default=False, description="The report is on the moderation queue."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="A company's request to correct its name or addresses.")
 class CompanyCorrectionRequestInput:
-    company_id: strawberry.ID
-    name: str | None = None
-    complaint_addresses: list[str] | None = None
-    comment: str = ""
+    company_id: strawberry.ID = strawberry.field(description="The Company ID (your own).")
+    name: str | None = strawberry.field(default=None, description="The right name, if it is wrong.")
+    complaint_addresses: list[str] | None = strawberry.field(
+        default=None, description="The right complaint addresses."
+    )
+    comment: str = strawberry.field(default="", description="Anything the moderators should know.")
 
 
-@strawberry.type
+@strawberry.type(description="The request, or why not.")
 class CompanyCorrectionRequestPayload:
-    correction_request: CorrectionRequestType | None = None
-    errors: list[UserError]
+    correction_request: CorrectionRequestType | None = strawberry.field(
+        default=None, description="The request, waiting for a moderator."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(
+    description="Two records of one company: the duplicate is merged into the survivor."
+)
 class CompanyMergeInput:
     survivor_id: strawberry.ID = strawberry.field(description="The company that stays.")
     duplicate_id: strawberry.ID = strawberry.field(description="Merged into it, then gone.")
@@ -84,7 +108,9 @@ class ModerationMutations:
         extensions=requires(IsAuthenticated(), IsModerator()),
     )
     async def moderation_decide(
-        self, info: Info, input: ModerationDecideInput
+        self,
+        info: Info,
+        input: Annotated[ModerationDecideInput, strawberry.argument(description=INPUT)],
     ) -> ModerationDecidePayload:
         async def run() -> models.ModerationItem:
             redaction = None
@@ -112,7 +138,11 @@ class ModerationMutations:
     @strawberry.mutation(
         description="Report a published complaint or message to the moderators (anyone)."
     )
-    async def content_report(self, info: Info, input: ContentReportInput) -> ContentReportPayload:
+    async def content_report(
+        self,
+        info: Info,
+        input: Annotated[ContentReportInput, strawberry.argument(description=INPUT)],
+    ) -> ContentReportPayload:
         async def run() -> models.ContentReport:
             draft = report_ops.ReportDraft(reason=input.reason, contact=input.contact)
             if input.message_id is not None:
@@ -135,7 +165,9 @@ class ModerationMutations:
         extensions=requires(IsAuthenticated(), IsUser()),
     )
     async def company_correction_request(
-        self, info: Info, input: CompanyCorrectionRequestInput
+        self,
+        info: Info,
+        input: Annotated[CompanyCorrectionRequestInput, strawberry.argument(description=INPUT)],
     ) -> CompanyCorrectionRequestPayload:
         async def run() -> models.CorrectionRequest:
             draft = correction_ops.CorrectionDraft(
@@ -158,7 +190,11 @@ class ModerationMutations:
         "and score move, its slug redirects.",
         extensions=requires(IsAuthenticated(), IsModerator()),
     )
-    async def company_merge(self, info: Info, input: CompanyMergeInput) -> CompanyPayload:
+    async def company_merge(
+        self,
+        info: Info,
+        input: Annotated[CompanyMergeInput, strawberry.argument(description=INPUT)],
+    ) -> CompanyPayload:
         async def run() -> models.Company:
             return await merge_ops.merge(
                 info.context.services,

@@ -4,6 +4,7 @@ withdrawing web reply links."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 
@@ -16,106 +17,120 @@ from amicable.schema.types.account import CompanyClaimType, InvitationType
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.complaint import ComplaintType
 from amicable.schema.types.enums import Language
-from amicable.schema.types.errors import UserError
+from amicable.schema.types.errors import ERRORS, INPUT, UserError
 from amicable.schema.types.user import UserType
 
 _MODERATORS = requires(IsAuthenticated(), IsModerator())
 
 
-@strawberry.input
+@strawberry.input(description="A moderator sets whether an account is a member.")
 class AccountMembershipUpdateInput:
-    user_id: strawberry.ID
-    is_member: bool
-    member_number: str = ""
+    user_id: strawberry.ID = strawberry.field(description="The User ID.")
+    is_member: bool = strawberry.field(description="Whether the account is a member.")
+    member_number: str = strawberry.field(
+        default="", description="The member number (required for a member)."
+    )
     member_until: date | None = strawberry.field(
         default=None, description="The last day the membership counts (required to set)."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The account as it is now, or why not.")
 class UserPayload:
-    user: UserType | None = None
-    errors: list[UserError]
+    user: UserType | None = strawberry.field(default=None, description="The account as it is now.")
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="Whom to invite as an agent of which company.")
 class AgentInviteInput:
-    company_id: strawberry.ID
-    email: str
+    company_id: strawberry.ID = strawberry.field(description="The Company ID.")
+    email: str = strawberry.field(description="Where to mail the invitation.")
     language: Language | None = strawberry.field(
         default=None, description="Of the invitation mail; default: the company's."
     )
 
 
-@strawberry.type
+@strawberry.type(description="The invitation sent, or why not.")
 class AgentInvitePayload:
-    invitation: InvitationType | None = None
-    errors: list[UserError]
+    invitation: InvitationType | None = strawberry.field(
+        default=None, description="The invitation sent."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="Accept an invitation: set up the agent account.")
 class AgentInvitationAcceptInput:
     token: str = strawberry.field(description="The token from the invitation link.")
     password: str = strawberry.field(description="At least 10 characters.")
-    full_name: str
-    language: Language = Language.NL
+    full_name: str = strawberry.field(description="The agent's full name.")
+    language: Language = strawberry.field(
+        default=Language.NL, description="The language of mail and messages (default NL)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The new agent account and its token, or why not.")
 class AgentInvitationAcceptPayload:
-    user: UserType | None = None
+    user: UserType | None = strawberry.field(default=None, description="The new agent account.")
     token: str | None = strawberry.field(default=None, description="A bearer token.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="The company to answer for.")
 class CompanyClaimInput:
-    company_id: strawberry.ID
+    company_id: strawberry.ID = strawberry.field(description="The Company ID.")
 
 
-@strawberry.input
+@strawberry.input(description="The claim link's token.")
 class CompanyClaimConfirmInput:
-    token: str
+    token: str = strawberry.field(description="The token from the mailed link.")
 
 
-@strawberry.input
+@strawberry.input(description="A moderator's decision on a confirmed claim.")
 class CompanyClaimDecideInput:
-    claim_id: strawberry.ID
-    approve: bool
+    claim_id: strawberry.ID = strawberry.field(description="The CompanyClaim ID.")
+    approve: bool = strawberry.field(description="True to approve, false to refuse.")
 
 
-@strawberry.type
+@strawberry.type(description="The claim as it is now, or why not.")
 class CompanyClaimPayload:
-    claim: CompanyClaimType | None = None
-    errors: list[UserError]
+    claim: CompanyClaimType | None = strawberry.field(
+        default=None, description="The claim as it is now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="An agent to suspend or restore.")
 class AgentSuspendInput:
-    user_id: strawberry.ID
-    suspended: bool = True
+    user_id: strawberry.ID = strawberry.field(description="The User ID.")
+    suspended: bool = strawberry.field(
+        default=True, description="True to suspend (the default), false to restore."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The agent to remove from their company.")
 class AgentRemoveInput:
-    user_id: strawberry.ID
+    user_id: strawberry.ID = strawberry.field(description="The User ID.")
 
 
-@strawberry.input
+@strawberry.input(description="A company's mail domains, replacing the old list.")
 class CompanyDomainsSetInput:
-    company_id: strawberry.ID
-    domains: list[str]
+    company_id: strawberry.ID = strawberry.field(description="The Company ID.")
+    domains: list[str] = strawberry.field(
+        description="At most 50 domain names; no public mail providers."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The domains as they are now, or why not.")
 class CompanyDomainsSetPayload:
-    domains: list[str] | None = None
-    errors: list[UserError]
+    domains: list[str] | None = strawberry.field(
+        default=None, description="The domains as they are now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
-@strawberry.input
+@strawberry.input(description="A complaint whose company reply link stops working.")
 class ReplyLinkRevokeInput:
-    complaint_id: strawberry.ID
+    complaint_id: strawberry.ID = strawberry.field(description="The Complaint ID.")
     link: str | None = strawberry.field(
         default=None,
         description="One link as it was mailed; without it, every link of the complaint "
@@ -123,10 +138,12 @@ class ReplyLinkRevokeInput:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The complaint as it is now, or why not.")
 class ReplyLinkRevokePayload:
-    complaint: ComplaintType | None = None
-    errors: list[UserError]
+    complaint: ComplaintType | None = strawberry.field(
+        default=None, description="The complaint as it is now."
+    )
+    errors: list[UserError] = strawberry.field(description=ERRORS)
 
 
 def _user(user: User | None, errors: list[UserError]) -> UserPayload:
@@ -147,7 +164,9 @@ class OnboardingMutations:
         extensions=_MODERATORS,
     )
     async def account_membership_update(
-        self, info: Info, input: AccountMembershipUpdateInput
+        self,
+        info: Info,
+        input: Annotated[AccountMembershipUpdateInput, strawberry.argument(description=INPUT)],
     ) -> UserPayload:
         async def run() -> User:
             user_id = decode_id(input.user_id, "User", "userId")
@@ -165,7 +184,9 @@ class OnboardingMutations:
         description="Invite a person by email to answer for a company (moderators).",
         extensions=_MODERATORS,
     )
-    async def agent_invite(self, info: Info, input: AgentInviteInput) -> AgentInvitePayload:
+    async def agent_invite(
+        self, info: Info, input: Annotated[AgentInviteInput, strawberry.argument(description=INPUT)]
+    ) -> AgentInvitePayload:
         async def run() -> onboarding.Invitation:
             company_id = decode_id(input.company_id, "Company", "companyId")
             return await onboarding.invite_agent(
@@ -192,7 +213,9 @@ class OnboardingMutations:
         description="Accept an invitation: an agent account of the company, signed in."
     )
     async def agent_invitation_accept(
-        self, info: Info, input: AgentInvitationAcceptInput
+        self,
+        info: Info,
+        input: Annotated[AgentInvitationAcceptInput, strawberry.argument(description=INPUT)],
     ) -> AgentInvitationAcceptPayload:
         issued, errors = await attempt(
             onboarding.accept_invitation(
@@ -214,7 +237,11 @@ class OnboardingMutations:
         "its registered domains. A confirmation link is mailed to you.",
         extensions=requires(IsAuthenticated(), IsConsumer()),
     )
-    async def company_claim(self, info: Info, input: CompanyClaimInput) -> CompanyClaimPayload:
+    async def company_claim(
+        self,
+        info: Info,
+        input: Annotated[CompanyClaimInput, strawberry.argument(description=INPUT)],
+    ) -> CompanyClaimPayload:
         async def run() -> CompanyClaim:
             company_id = decode_id(input.company_id, "Company", "companyId")
             return await onboarding.claim(info.context.services, info.context.viewer, company_id)
@@ -224,7 +251,9 @@ class OnboardingMutations:
 
     @strawberry.mutation(description="Confirm a claim with the mailed link's token.")
     async def company_claim_confirm(
-        self, info: Info, input: CompanyClaimConfirmInput
+        self,
+        info: Info,
+        input: Annotated[CompanyClaimConfirmInput, strawberry.argument(description=INPUT)],
     ) -> CompanyClaimPayload:
         claim, errors = await attempt(onboarding.confirm_claim(info.context.services, input.token))
         return _claim(claim, errors)
@@ -233,7 +262,9 @@ class OnboardingMutations:
         description="Approve or refuse a confirmed claim (moderators).", extensions=_MODERATORS
     )
     async def company_claim_decide(
-        self, info: Info, input: CompanyClaimDecideInput
+        self,
+        info: Info,
+        input: Annotated[CompanyClaimDecideInput, strawberry.argument(description=INPUT)],
     ) -> CompanyClaimPayload:
         async def run() -> CompanyClaim:
             claim_id = decode_id(input.claim_id, "CompanyClaim", "claimId")
@@ -248,7 +279,11 @@ class OnboardingMutations:
         description="Suspend (all sessions end) or reinstate an agent (moderators).",
         extensions=_MODERATORS,
     )
-    async def agent_suspend(self, info: Info, input: AgentSuspendInput) -> UserPayload:
+    async def agent_suspend(
+        self,
+        info: Info,
+        input: Annotated[AgentSuspendInput, strawberry.argument(description=INPUT)],
+    ) -> UserPayload:
         async def run() -> User:
             user_id = decode_id(input.user_id, "User", "userId")
             return await agents.suspend(
@@ -261,7 +296,9 @@ class OnboardingMutations:
     @strawberry.mutation(
         description="Take an agent off their company (moderators).", extensions=_MODERATORS
     )
-    async def agent_remove(self, info: Info, input: AgentRemoveInput) -> UserPayload:
+    async def agent_remove(
+        self, info: Info, input: Annotated[AgentRemoveInput, strawberry.argument(description=INPUT)]
+    ) -> UserPayload:
         async def run() -> User:
             user_id = decode_id(input.user_id, "User", "userId")
             return await agents.remove(info.context.services, info.context.viewer, user_id)
@@ -274,7 +311,9 @@ class OnboardingMutations:
         extensions=_MODERATORS,
     )
     async def company_domains_set(
-        self, info: Info, input: CompanyDomainsSetInput
+        self,
+        info: Info,
+        input: Annotated[CompanyDomainsSetInput, strawberry.argument(description=INPUT)],
     ) -> CompanyDomainsSetPayload:
         async def run() -> list[str]:
             company_id = decode_id(input.company_id, "Company", "companyId")
@@ -288,7 +327,9 @@ class OnboardingMutations:
         extensions=_MODERATORS,
     )
     async def reply_link_revoke(
-        self, info: Info, input: ReplyLinkRevokeInput
+        self,
+        info: Info,
+        input: Annotated[ReplyLinkRevokeInput, strawberry.argument(description=INPUT)],
     ) -> ReplyLinkRevokePayload:
         async def run() -> Complaint:
             complaint_id = decode_id(input.complaint_id, "Complaint", "complaintId")

@@ -9,13 +9,18 @@ import strawberry
 from strawberry import relay
 
 from amicable import models, policy
-from amicable.infra.pagination import NEWEST_FIRST
-from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers import scores as score_ops
+from amicable.resolvers.complaints import ComplaintOrder
+from amicable.schema.complaint_lists import (
+    FILTER,
+    ORDER_BY,
+    ComplaintFilter,
+    complaint_connection,
+)
 from amicable.schema.context import Info
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST
 from amicable.schema.permissions import CanSeeCompanyContacts, private
-from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.relay import Connection
 from amicable.schema.types.enums import ComplaintStatus, Language
 from amicable.schema.types.score import CompanyMonthStatsType, CompanyScoreType
 
@@ -23,9 +28,9 @@ if TYPE_CHECKING:
     from amicable.schema.types.complaint import ComplaintType
 
 
-@strawberry.type
+@strawberry.type(description="A complaint address of a company.")
 class CompanyAddress:
-    email: str
+    email: str = strawberry.field(description="The address.")
     failing: bool = strawberry.field(description="Mail to this address bounced.")
 
 
@@ -34,7 +39,7 @@ class CompanyAddress:
 _FILED_VIEW_IDS = uuid.UUID("6f1d9a52-3c07-4f7e-9b1e-2a4c8d5e7f30")
 
 
-@strawberry.type(name="Company")
+@strawberry.type(name="Company", description="A company complaints are filed against.")
 class CompanyType(relay.Node):
     id: relay.NodeID[str]
     model: strawberry.Private[models.Company]
@@ -64,13 +69,16 @@ class CompanyType(relay.Node):
             return cls.from_model(company)
         return cls.as_filed(complaint, company)
 
-    @strawberry.field
+    @strawberry.field(description="The company's name.")
     def name(self) -> str:
         if self.filed is not None:
             return self.filed.company_name or self.model.name
         return self.model.name
 
-    @strawberry.field(description="Null for an unlisted company seen on a complaint.")
+    @strawberry.field(
+        description="Its name in addresses: `company(slug:)`. Null for an unlisted company "
+        "seen on a complaint."
+    )
     def slug(self) -> str | None:
         return None if self.filed is not None else self.model.slug
 
@@ -78,44 +86,61 @@ class CompanyType(relay.Node):
     def listed(self) -> bool:
         return self.model.listed
 
-    @strawberry.field
+    @strawberry.field(description="Other names it is found by.")
     def aliases(self) -> list[str]:
         return [] if self.filed is not None else list(self.model.aliases)
 
-    @strawberry.field
+    @strawberry.field(description="The language of mail to the company.")
     def language(self) -> Language:
         return Language.NL if self.filed is not None else self.model.language
 
-    @strawberry.field(extensions=private(CanSeeCompanyContacts()))
+    @strawberry.field(
+        extensions=private(CanSeeCompanyContacts()),
+        description="Whom complaints are addressed to: the company and moderators only.",
+    )
     def contact_person(self) -> str | None:
         return self.model.contact_person
 
-    @strawberry.field(extensions=private(CanSeeCompanyContacts()))
+    @strawberry.field(
+        extensions=private(CanSeeCompanyContacts()),
+        description="Where complaints are mailed: the company and moderators only.",
+    )
     async def complaint_addresses(self, info: Info) -> list[CompanyAddress] | None:
         rows = await info.context.loaders.addresses_by_company.load(self.model.id)
         return [CompanyAddress(email=a.email, failing=a.failing) for a in rows]
 
-    @strawberry.field(description="Complaints against this company that the viewer may see.")
+    @strawberry.field(
+        description="Complaints against this company that the viewer may see: the public "
+        "ones for everyone, all of them (private included) for its agents and moderators."
+    )
     async def complaints(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        status: list[ComplaintStatus] | None = None,
+        filter: Annotated[ComplaintFilter | None, strawberry.argument(description=FILTER)] = None,
+        order_by: Annotated[
+            ComplaintOrder, strawberry.argument(description=ORDER_BY)
+        ] = ComplaintOrder.NEWEST,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        status: Annotated[
+            list[ComplaintStatus] | None,
+            strawberry.argument(description="Only these statuses (as `filter.status`)."),
+        ] = None,
     ) -> Connection[Annotated[ComplaintType, strawberry.lazy("amicable.schema.types.complaint")]]:
-        from amicable.schema.types.complaint import ComplaintType
-
-        page = await complaint_ops.search(
-            info.context.viewer,
-            complaint_ops.ComplaintFilter(
-                company_id=self.model.id,
-                statuses=status,
-                complaint_id=self.filed.id if self.filed is not None else None,
-            ),
-            first=page_size(info, first),
-            after=after,
+        return await complaint_connection(
+            info,
+            filter,
+            order_by,
+            first,
+            after,
+            last,
+            before,
+            company_id=self.model.id,
+            statuses=status,
+            complaint_id=self.filed.id if self.filed is not None else None,
         )
-        return connection_from_page(page, NEWEST_FIRST, ComplaintType.from_model)
 
     @strawberry.field(
         description="The score over the rolling window with the figures behind it. Null for "

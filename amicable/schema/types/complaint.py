@@ -8,6 +8,7 @@ is the visible marker that the public version was edited.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -18,25 +19,25 @@ from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import messages as message_ops
 from amicable.resolvers import public_text
 from amicable.schema.context import Info
-from amicable.schema.paging import page_size
+from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.attachment import AttachmentType
 from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.company import CompanyType
 from amicable.schema.types.delivery import ComplaintDeliveryType
-from amicable.schema.types.enums import ComplaintStatus, Outcome, Visibility
+from amicable.schema.types.enums import ComplaintCategory, ComplaintStatus, Outcome, Visibility
 from amicable.schema.types.message import MessageType
 from amicable.schema.types.nudge import NudgeType
 
 MAX_RECENT_MESSAGES = 10
 
 
-@strawberry.type
+@strawberry.type(description="The private part of a complaint, for the company only.")
 class ComplaintPrivateDetails:
-    customer_reference: str
-    phone: str
-    postal_address: str
+    customer_reference: str = strawberry.field(description="A customer or order number.")
+    phone: str = strawberry.field(description="A phone number.")
+    postal_address: str = strawberry.field(description="A postal address.")
 
 
 @strawberry.type(name="Consumer", description="The consumer who filed a complaint.")
@@ -48,16 +49,28 @@ class ConsumerType:
     def pseudonym(self) -> str:
         return policy.pseudonym(self.user.full_name)
 
-    @strawberry.field(extensions=private(CanSeePrivateDetails()))
+    @strawberry.field(
+        extensions=private(CanSeePrivateDetails()),
+        description="The whole name: the company, moderators and lawyers on the dossier; null "
+        "for others.",
+    )
     def full_name(self) -> str | None:
         return self.user.full_name
 
-    @strawberry.field(extensions=private(CanSeePrivateDetails()))
+    @strawberry.field(
+        extensions=private(CanSeePrivateDetails()),
+        description="The email address: the company, moderators and lawyers on the dossier; "
+        "null for others.",
+    )
     def email(self) -> str | None:
         return self.user.email
 
 
-@strawberry.type(name="Complaint")
+@strawberry.type(
+    name="Complaint",
+    description="A complaint: its public part, its private part (for those who may see it), "
+    "its thread.",
+)
 class ComplaintType(relay.Node):
     id: relay.NodeID[str]
     model: strawberry.Private[models.Complaint]
@@ -83,19 +96,21 @@ class ComplaintType(relay.Node):
         consumer = await info.context.loaders.user(self.model.consumer_id)
         return public_text.public_version(text, known, consumer.language.value)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The title: the original for those who read originals, else the public version."
+    )
     async def title(self, info: Info) -> str:
         if self._original(info):
             return self.model.title
         return await self._public(info, self.model.public_title)
 
-    @strawberry.field
+    @strawberry.field(description="What happened, as this viewer may read it.")
     async def description(self, info: Info) -> str:
         if self._original(info):
             return self.model.description
         return await self._public(info, self.model.public_description)
 
-    @strawberry.field
+    @strawberry.field(description="What would settle it, as this viewer may read it.")
     async def desired_solution(self, info: Info) -> str:
         if self._original(info):
             return self.model.desired_solution
@@ -111,19 +126,19 @@ class ComplaintType(relay.Node):
                 return True
         return False
 
-    @strawberry.field
-    def category(self) -> str:
-        return self.model.category
+    @strawberry.field(description="What it is about (names: the `categories` query).")
+    def category(self) -> ComplaintCategory:
+        return ComplaintCategory(self.model.category)
 
-    @strawberry.field
+    @strawberry.field(description="Who may read it.")
     def visibility(self) -> Visibility:
         return self.model.visibility
 
-    @strawberry.field
+    @strawberry.field(description="Where it stands.")
     def status(self) -> ComplaintStatus:
         return self.model.status
 
-    @strawberry.field
+    @strawberry.field(description="When it was filed.")
     def created_at(self) -> datetime:
         return self.model.created_at
 
@@ -146,19 +161,19 @@ class ComplaintType(relay.Node):
         found = await info.context.loaders.delivery_by_complaint.load(self.model)
         return ComplaintDeliveryType(complaint_model=self.model, delivery=found)
 
-    @strawberry.field
+    @strawberry.field(description="When the company's first reply came; null before.")
     def first_company_reply_at(self) -> datetime | None:
         return self.model.first_company_reply_at
 
-    @strawberry.field
+    @strawberry.field(description="When it was closed; null while open.")
     def closed_at(self) -> datetime | None:
         return self.model.closed_at
 
-    @strawberry.field
+    @strawberry.field(description="The consumer's feedback on closing; null before.")
     def outcome(self) -> Outcome | None:
         return self.model.outcome
 
-    @strawberry.field(description="The consumer's comment on closing.")
+    @strawberry.field(description="The consumer's word on closing (may be empty).")
     async def feedback_comment(self, info: Info) -> str:
         # Public text like the rest, though written late and never stored masked.
         if self._original(info):
@@ -180,17 +195,21 @@ class ComplaintType(relay.Node):
     def unsent_reason(self) -> str | None:
         return self.model.unsent_reason or None
 
-    @strawberry.field
+    @strawberry.field(description="The company it is against.")
     async def company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)
         return CompanyType.for_complaint(info.context.viewer, self.model, company)
 
-    @strawberry.field
+    @strawberry.field(description="Who filed it, as this viewer may know them.")
     async def consumer(self, info: Info) -> ConsumerType:
         user = await info.context.loaders.user(self.model.consumer_id)
         return ConsumerType(complaint_model=self.model, user=user)
 
-    @strawberry.field(extensions=private(CanSeePrivateDetails()))
+    @strawberry.field(
+        extensions=private(CanSeePrivateDetails()),
+        description="The private part: its consumer, the company, moderators and lawyers on "
+        "the dossier; null for everyone else.",
+    )
     def private_details(self) -> ComplaintPrivateDetails | None:
         return ComplaintPrivateDetails(
             customer_reference=self.model.customer_reference,
@@ -211,13 +230,17 @@ class ComplaintType(relay.Node):
 
     @strawberry.field(description="The thread, oldest first.")
     async def messages(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
+        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
+        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
+        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
     ) -> Connection[MessageType]:
         page = await message_ops.thread(
             info.context.viewer,
             self.model,
-            first=page_size(info, first, default=50),
-            after=after,
+            page=page_window(info, first, after, last, before, default=50),
         )
         return connection_from_page(
             page,
@@ -234,7 +257,13 @@ class ComplaintType(relay.Node):
         return attachment_types(rows, self.model, None)
 
     @strawberry.field(description="The last few messages (at most 10), oldest first.")
-    async def recent_messages(self, info: Info, count: int = 3) -> list[MessageType]:
+    async def recent_messages(
+        self,
+        info: Info,
+        count: Annotated[
+            int, strawberry.argument(description="How many, at most 10 (the feed shows 3).")
+        ] = 3,
+    ) -> list[MessageType]:
         count = max(0, min(count, MAX_RECENT_MESSAGES))
         loader = info.context.loaders.recent_messages(count)
         rows = await loader.load(self.model.id)

@@ -9,10 +9,19 @@ import strawberry
 from amicable import models
 from amicable.resolvers.delivery import Delivery, DeliveryState
 from amicable.schema.permissions import CanSeeDeliveryErrors, private
+from amicable.schema.types.enums import expose
 
-strawberry.enum(
+expose(
     DeliveryState,
-    description="Where the complaint's mail to the company stands (docs/mail.md).",
+    "Where the complaint's mail to the company stands (docs/mail.md).",
+    {
+        DeliveryState.NOT_SENT: "Not handed to the mail system yet (waiting for moderation).",
+        DeliveryState.NO_ADDRESS: "The company had no working address; nothing was queued.",
+        DeliveryState.QUEUED: "Waiting for the mail worker.",
+        DeliveryState.RETRYING: "The relay was unreachable or answered 4xx; tried again later.",
+        DeliveryState.SENT: "The relay accepted it.",
+        DeliveryState.FAILED: "Refused, every retry spent, or bounced after acceptance.",
+    },
 )
 
 
@@ -25,7 +34,7 @@ class ComplaintDeliveryType:
     complaint_model: strawberry.Private[models.Complaint]
     delivery: strawberry.Private[Delivery]
 
-    @strawberry.field
+    @strawberry.field(description="Where the mail stands.")
     def state(self) -> DeliveryState:
         return self.delivery.state
 

@@ -18,7 +18,7 @@ from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.enums import AuthorKind, Channel, ModerationState
 
 
-@strawberry.type(name="Message")
+@strawberry.type(name="Message", description="A message in a complaint's thread.")
 class MessageType(relay.Node):
     id: relay.NodeID[str]
     model: strawberry.Private[models.Message]
@@ -47,7 +47,7 @@ class MessageType(relay.Node):
             return True
         return await self._public_body(info) != self.model.public_body
 
-    @strawberry.field
+    @strawberry.field(description="Who wrote it.")
     def author_kind(self) -> AuthorKind:
         return self.model.author_kind
 
@@ -67,15 +67,17 @@ class MessageType(relay.Node):
             return self.complaint_model.company_name or company.name
         return info.context.services.settings.platform_name
 
-    @strawberry.field
+    @strawberry.field(description="How it came in.")
     def channel(self) -> Channel:
         return self.model.channel
 
-    @strawberry.field
+    @strawberry.field(
+        description="Published, or held or refused (seen by its author and moderators only)."
+    )
     def moderation_state(self) -> ModerationState:
         return self.model.moderation_state
 
-    @strawberry.field
+    @strawberry.field(description="When it was written (or mailed).")
     def created_at(self) -> datetime:
         return self.model.created_at
 
@@ -85,7 +87,11 @@ class MessageType(relay.Node):
         shown = attachment_ops.visible(info.context.viewer, self.complaint_model, self.model, rows)
         return attachment_types(shown, self.complaint_model, self.model)
 
-    @strawberry.field(extensions=private(CanSeeOriginalText()))
+    @strawberry.field(
+        extensions=private(CanSeeOriginalText()),
+        description="The text as written, before masking or redaction: for those who read "
+        "originals; null for others.",
+    )
     def original_body(self) -> str | None:
         return self.model.body
 

@@ -9,9 +9,30 @@ import strawberry
 
 from amicable import models
 from amicable.models.nudge import NudgeKind, NudgeStatus
+from amicable.schema.types.enums import expose
 
-strawberry.enum(NudgeKind, description="What a nudge is (docs/nudges.md).")
-strawberry.enum(NudgeStatus, description="Where a nudge stands.")
+expose(
+    NudgeKind,
+    "What a nudge is (docs/nudges.md).",
+    {
+        NudgeKind.REMINDER: "To a silent company, one per step.",
+        NudgeKind.DEADLINE_PASSED: "To the consumer: no reply by the deadline.",
+        NudgeKind.FEEDBACK_PROMPT: "To the consumer: the company's reply went quiet.",
+        NudgeKind.FEEDBACK_LAST_CALL: "To the consumer: the feedback window closes.",
+        NudgeKind.AGENT_DIGEST: "To an agent: the company's open complaints, weekly.",
+    },
+)
+expose(
+    NudgeStatus,
+    "Where a nudge stands.",
+    {
+        NudgeStatus.PENDING: "Scheduled; not due yet.",
+        NudgeStatus.SENT: "Sent.",
+        NudgeStatus.VOID: "Made moot before it was due (a reply, a close, an opt-out).",
+        NudgeStatus.SKIPPED: "Due, but not sent (nothing to say, or nobody to tell).",
+        NudgeStatus.FAILED: "Its mail could not be sent.",
+    },
+)
 
 
 @strawberry.type(
@@ -22,11 +43,11 @@ strawberry.enum(NudgeStatus, description="Where a nudge stands.")
 class NudgeType:
     model: strawberry.Private[models.Nudge]
 
-    @strawberry.field
+    @strawberry.field(description="What it is.")
     def kind(self) -> NudgeKind:
         return self.model.kind
 
-    @strawberry.field
+    @strawberry.field(description="Where it stands.")
     def status(self) -> NudgeStatus:
         return self.model.status
 

@@ -10,10 +10,29 @@ import strawberry
 from amicable.resolvers.scores import Dashboard, MonthFigures
 
 
-@strawberry.enum(description="How partners order `companies`.")
+@strawberry.enum(description="How `companies` are ordered.")
 class CompanyOrder(Enum):
-    NAME = "NAME"
-    SCORE = "SCORE"
+    NAME = strawberry.enum_value("NAME", description="By name, A to Z.")
+    SCORE = strawberry.enum_value(
+        "SCORE", description="By score, best first, those without a score last (partners)."
+    )
+
+
+@strawberry.enum(description="How a score reads, by the label bounds (settings).")
+class ScoreLabel(Enum):
+    VERY_POOR = strawberry.enum_value("very poor", description="Below 20 (by default).")
+    POOR = strawberry.enum_value("poor", description="20 to 40.")
+    FAIR = strawberry.enum_value("fair", description="40 to 60.")
+    GOOD = strawberry.enum_value("good", description="60 to 80.")
+    VERY_GOOD = strawberry.enum_value("very good", description="80 and more.")
+
+
+@strawberry.enum(description="Why a company has no score.")
+class ScoreUnavailableReason(Enum):
+    NOT_ENOUGH_DATA = strawberry.enum_value(
+        "not enough data",
+        description="Fewer eligible complaints than `minimumEligible`; the counts still show.",
+    )
 
 
 @strawberry.type(description="One part of the score: the shrunk value and the counts behind it.")
@@ -35,29 +54,39 @@ class CompanyScoreType:
     value: float | None = strawberry.field(
         description="0 to 100, one decimal; null when `reason` says why (not enough data)."
     )
-    label: str | None = strawberry.field(
-        description="very poor (< 20), poor (< 40), fair (< 60), good (< 80), very good."
+    label: ScoreLabel | None = strawberry.field(
+        description="How the score reads; null when `reason` says why there is none."
     )
-    reason: str | None
+    reason: ScoreUnavailableReason | None = strawberry.field(
+        description="Why there is no score; null when there is one."
+    )
     minimum_eligible: int = strawberry.field(description="Eligible complaints a score needs.")
     window_start: datetime.datetime = strawberry.field(
         description="Complaints sent from this moment up to `windowEnd` count."
     )
-    window_end: datetime.datetime
+    window_end: datetime.datetime = strawberry.field(description="The end of the window (now).")
     received: int = strawberry.field(description="Complaints sent to the company in the window.")
     eligible: int = strawberry.field(
         description="Answered ones plus unanswered ones older than the response deadline."
     )
-    answered: int
+    answered: int = strawberry.field(description="Complaints the company answered.")
     awaiting_reply: int = strawberry.field(
         description="Unanswered but younger than the deadline: they count neither way yet."
     )
-    resolved: int
-    unresolved: int
-    response_rate: ScoreComponent
-    speed: ScoreComponent
-    resolution: ScoreComponent
-    mean_first_response_hours: float | None
+    resolved: int = strawberry.field(description="Complaints closed as resolved.")
+    unresolved: int = strawberry.field(description="Complaints closed as not resolved.")
+    response_rate: ScoreComponent = strawberry.field(
+        description="Answered among eligible (35 % of the score by default)."
+    )
+    speed: ScoreComponent = strawberry.field(
+        description="How fast the first reply came (15 % by default)."
+    )
+    resolution: ScoreComponent = strawberry.field(
+        description="Resolved among evaluated (50 % by default)."
+    )
+    mean_first_response_hours: float | None = strawberry.field(
+        description="Mean hours to the first reply; null without replies."
+    )
     median_first_response_hours: float | None = strawberry.field(
         description="From a histogram of response times: within 2.5 % (docs/scores.md)."
     )
@@ -67,8 +96,8 @@ class CompanyScoreType:
         totals, rules, parts = board.totals, board.rules, board.result.components
         return cls(
             value=board.result.value,
-            label=board.result.label,
-            reason=board.result.reason,
+            label=ScoreLabel(board.result.label) if board.result.label else None,
+            reason=ScoreUnavailableReason(board.result.reason) if board.result.reason else None,
             minimum_eligible=rules.minimum_eligible,
             window_start=board.window_start,
             window_end=board.window_end,
@@ -104,11 +133,13 @@ class CompanyScoreType:
 @strawberry.type(name="CompanyMonthStats", description="Complaints sent in one calendar month.")
 class CompanyMonthStatsType:
     month: datetime.date = strawberry.field(description="The month's first day (UTC).")
-    received: int
-    answered: int
-    resolved: int
-    unresolved: int
-    median_first_response_hours: float | None
+    received: int = strawberry.field(description="Complaints sent in the month.")
+    answered: int = strawberry.field(description="Of those, answered by the company.")
+    resolved: int = strawberry.field(description="Of those, closed as resolved.")
+    unresolved: int = strawberry.field(description="Of those, closed as not resolved.")
+    median_first_response_hours: float | None = strawberry.field(
+        description="Median hours to the first reply; null without replies."
+    )
 
     @classmethod
     def from_figures(cls, figures: MonthFigures) -> CompanyMonthStatsType:

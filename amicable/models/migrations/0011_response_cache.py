@@ -90,7 +90,7 @@ async def _forward(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('amicable', '0009_nudges')]
+    dependencies = [('amicable', '0010_lists')]
 
     initial = False
 
