@@ -25,6 +25,15 @@ _BEARER = re.compile(r"(?i)\b(bearer)\s+[^\s\"',;]+")
 _SECRET_FIELDS = re.compile(r"(?i)([\"']?(?:password|token|secret)[\"']?\s*[:=]\s*)[^\s,;}]+")
 
 
+# Control characters (CR, LF, ESC, U+2028 ...) in a record's text: an outsider's words (a
+# mail's subject, a sender) must not start a line of their own or move the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group(0).encode("unicode_escape").decode("ascii")
+
+
 def scrub(text: str) -> str:
     text = _REPLY_TOKEN.sub(r"\1+…@", text)
     text = _BEARER.sub(r"\1 …", text)
@@ -42,8 +51,9 @@ class Scrubber(logging.Filter):
             message = record.getMessage()
         except Exception:
             return True
-        # Exception texts are rendered later by the formatters, which scrub them too.
-        record.msg, record.args = scrub(message), None
+        # Exception texts are rendered later by the formatters, which scrub them too; a
+        # message is one line, whatever its arguments held.
+        record.msg, record.args = _CONTROL.sub(_escaped, scrub(message)), None
         return True
 
 

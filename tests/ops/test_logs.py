@@ -189,3 +189,26 @@ def test_text_format_is_the_default(tmp_path: Path):
     assert " INFO amicable: database is up to date" in result.stderr
     quiet = run(["migrate"], {**env, "AMICABLE_LOG_LEVEL": "WARNING"}, tmp_path)
     assert quiet.stderr == ""
+
+
+def test_an_outsiders_text_cannot_forge_a_log_line():
+    """A mail subject with an encoded newline (or a terminal escape) stays on its line."""
+    import io
+    import logging
+
+    from amicable.logs import Scrubber, TextFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(TextFormatter())
+    handler.addFilter(Scrubber())
+    logger = logging.getLogger("amicable.test.injection")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        forged = "Re: order\r\n2026-01-01 00:00:00 ERROR amicable: admin signed in\x1b[2J\u2028x"
+        logger.warning("inbound mail: %s", forged)
+    finally:
+        logger.removeHandler(handler)
+    [line] = stream.getvalue().splitlines()
+    assert "\\r\\n2026-01-01" in line and "\\x1b[2J" in line and "\\u2028x" in line
