@@ -115,6 +115,8 @@ def test_an_outage_answers_every_viewer_alike(own_database, tmp_path: Path):
         for viewer_token in (None, token):
             [error] = _subscription_errors(server, viewer_token)
             assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE", error
-        assert httpx.get(f"{server.url}/healthz", timeout=10).status_code == 503
+        # Alive, but not ready: /healthz is liveness only, /readyz checks the database.
+        assert httpx.get(f"{server.url}/healthz", timeout=10).status_code == 200
+        assert httpx.get(f"{server.url}/readyz", timeout=10).status_code == 503
     finally:
         _stop(server)

@@ -33,6 +33,7 @@ from starlette.responses import JSONResponse, Response
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from amicable.infra import cache_generation
+from amicable.infra.outage import is_database_outage
 from amicable.policy import ViewerKind
 from amicable.schema import http_edge
 from amicable.settings import Settings
@@ -104,7 +105,17 @@ class ResponseCache:
 
     async def respond(self, view: GraphQLView, request: Request) -> Response | None:
         """The answer to a cacheable read, or None to let Strawberry handle the request
-        (mutations, signed-in viewers, uploads, batches, documents that do not parse)."""
+        (mutations, signed-in viewers, uploads, batches, documents that do not parse, and
+        any request met by a database outage, which the view answers SERVICE_UNAVAILABLE
+        like every other)."""
+        try:
+            return await self._respond(view, request)
+        except Exception as error:
+            if is_database_outage(error):
+                return None
+            raise
+
+    async def _respond(self, view: GraphQLView, request: Request) -> Response | None:
         try:
             payload = await _payload(request)
             if payload is None or not isinstance(payload.get("extensions"), dict | None):
