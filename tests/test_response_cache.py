@@ -3,6 +3,7 @@ public data in any process, and anonymous GET reads with persisted queries and E
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from pathlib import Path
@@ -161,3 +162,49 @@ async def test_a_cached_answer_costs_one_statement_until_it_ages(
     with counting_sql() as counter:
         await gql.data(FEED)
     assert len(counter.statements) > 1
+
+
+async def test_cached_answers_are_kept_per_language(client: httpx.AsyncClient, db):
+    # Words the viewer reads (a category's label) follow Accept-Language: a French visitor
+    # must never be served the answer computed for a Dutch one.
+    query = "{ categories { value label } }"
+    labels: dict[str, list[str]] = {}
+    for language in ("nl", "fr", "en", "nl-BE", "fr-BE,fr;q=0.9"):
+        for _ in range(3):
+            response = await client.post(
+                "/graphql", json={"query": query}, headers={"Accept-Language": language}
+            )
+            assert response.status_code == 200
+            labels.setdefault(language, [c["label"] for c in response.json()["data"]["categories"]])
+            assert [c["label"] for c in response.json()["data"]["categories"]] == labels[language]
+    assert labels["nl"] != labels["fr"] != labels["en"]
+    assert labels["nl-BE"] == labels["nl"]
+    assert labels["fr-BE,fr;q=0.9"] == labels["fr"]
+
+
+async def test_a_public_get_answer_varies_by_language(client: httpx.AsyncClient, db):
+    response = await client.get(
+        "/graphql", params={"query": "{ categories { label } }"}, headers={"Accept-Language": "fr"}
+    )
+    assert response.status_code == 200
+    assert "accept-language" in response.headers["vary"].lower()
+
+
+async def test_readers_missing_together_share_one_computation(gql: GraphQLClient, services):
+    # Right after a write every reader misses; they wait for the first one's answer instead
+    # of each running the feed's statements again.
+    consumer, complaint = await _public_complaint(services)
+    for _ in range(2):
+        await gql.data(FEED)
+    await make_complaint(services, consumer, complaint.company)  # type: ignore[arg-type]
+    with counting_sql() as one:
+        await gql.data(FEED)
+    per_miss = len(one.statements) - 1  # less its generation read
+    assert per_miss >= 2, one.statements
+    await make_complaint(services, consumer, complaint.company)  # type: ignore[arg-type]
+    with counting_sql() as together:
+        answers = await asyncio.gather(*(gql.data(FEED) for _ in range(10)))
+    assert len({json.dumps(a, sort_keys=True) for a in answers}) == 1
+    assert len(_references(answers[0])) == 3
+    # Ten generation reads and one computation, not ten.
+    assert len(together.statements) < 10 + 2 * per_miss, together.statements

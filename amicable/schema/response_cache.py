@@ -22,6 +22,7 @@ import hashlib
 import json
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from strawberry.types.graphql import OperationType as StrawberryOperation
 
 from amicable.infra import cache_generation
+from amicable.infra.languages import negotiate
 from amicable.infra.outage import is_database_outage
 from amicable.policy import ViewerKind
 from amicable.schema import http_edge
@@ -102,6 +104,7 @@ class ResponseCache:
         self._entries: OrderedDict[str, _Entry] = OrderedDict()
         self._persisted: OrderedDict[str, str] = OrderedDict()
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._running: dict[tuple[str, int], asyncio.Future[_Entry | None]] = {}
 
     async def respond(self, view: GraphQLView, request: Request) -> Response | None:
         """The answer to a cacheable read, or None to let Strawberry handle the request
@@ -134,10 +137,14 @@ class ResponseCache:
                 # A persisted document Strawberry should run: hand it the text.
                 request._body = json.dumps({**payload, "query": query}).encode()
             return None
+        # The words a viewer reads (labels, messages) follow Accept-Language: one answer per
+        # language the header negotiates to, not per header spelling.
+        language = negotiate(request.headers.get("accept-language"))
         key = _sha256(
             "\0".join(
                 (
                     kind.value,
+                    language.value if language is not None else "",
                     document.normalised,
                     operation_name or "",
                     json.dumps(variables, sort_keys=True, separators=(",", ":")),
@@ -160,15 +167,45 @@ class ResponseCache:
         ):
             # The generation read before executing: a write committed meanwhile makes this
             # answer stale at once rather than leaving it current.
-            entry = await self._execute(view, request, query, variables, operation_name)
+            entry = await self._computed(
+                (key, generation),
+                lambda: self._execute(view, request, query, variables, operation_name),
+            )
             if entry is None:
                 return None
-            entry = _Entry(generation, entry.body, entry.etag, now)
+            entry = _Entry(generation, entry.body, entry.etag, now, entry.status)
             if entry.etag:
                 self._store(key, entry)
         else:
             self._entries.move_to_end(key)
         return self._response(request, kind, entry)
+
+    async def _computed(
+        self, slot: tuple[str, int], compute: Callable[[], Awaitable[_Entry | None]]
+    ) -> _Entry | None:
+        """One computation per question and generation at a time: right after a write, the
+        many readers who all miss wait for the first one's answer instead of each running
+        the same query. Only an answer without errors is shared (an error may be the first
+        reader's own, a rate limit say); otherwise each reader computes its own."""
+        running = self._running.get(slot)
+        if running is not None:
+            # Shielded: one waiting reader going away must not cancel the others' answer.
+            shared = await asyncio.shield(running)
+            if shared is not None and shared.etag:
+                return shared
+            return await compute()
+        future: asyncio.Future[_Entry | None] = asyncio.get_running_loop().create_future()
+        self._running[slot] = future
+        try:
+            entry = await compute()
+        except BaseException:
+            future.set_result(None)
+            raise
+        else:
+            future.set_result(entry)
+            return entry
+        finally:
+            del self._running[slot]
 
     def _resolve_persisted(self, payload: dict[str, Any]) -> str:
         extensions = payload.get("extensions")
@@ -258,7 +295,7 @@ class ResponseCache:
             headers = {
                 "ETag": entry.etag,
                 "Cache-Control": f"public, max-age={self.max_age}",
-                "Vary": "Authorization",
+                "Vary": "Authorization, Accept-Language",
             }
             candidates = request.headers.get("if-none-match", "")
             if entry.etag in {c.strip() for c in candidates.split(",")}:
