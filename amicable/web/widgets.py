@@ -13,6 +13,7 @@ import hashlib
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from amicable.infra.languages import negotiate
 from amicable.resolvers import widgets as widget_ops
 from amicable.services import Services
 from amicable.web import svg
@@ -30,22 +31,13 @@ _HEADERS = {
 
 
 def language(request: Request) -> str:
+    """`?lang=` if it names one of the platform's languages, else what Accept-Language
+    negotiates to, else Dutch."""
     asked = request.query_params.get("lang", "").lower()
     if asked in svg.LANGUAGES:
         return asked
-    ranked = []
-    for position, part in enumerate(request.headers.get("accept-language", "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        if params.strip().startswith("q="):
-            try:
-                quality = float(params.strip()[2:])
-            except ValueError:
-                quality = 0.0
-        primary = tag.split("-")[0].lower()
-        if primary in svg.LANGUAGES and quality > 0:
-            ranked.append((-quality, position, primary))
-    return min(ranked)[2] if ranked else "nl"
+    negotiated = negotiate(request.headers.get("accept-language"))
+    return negotiated.value if negotiated is not None else "nl"
 
 
 def _not_found() -> Response:
