@@ -10,14 +10,8 @@ from pathlib import Path
 import pytest
 
 from amicable.infra.errors import ErrorCode, UserError
-from amicable.infra.messages import (
-    CATALOGUE,
-    CATEGORY_LABELS,
-    FIELD_LABELS,
-    THINGS,
-    Msg,
-    placeholders,
-)
+from amicable.infra.message_names import CATEGORY_LABELS, FIELD_LABELS, THINGS
+from amicable.infra.messages import CATALOGUE, Msg, placeholders
 from amicable.models.enums import ComplaintCategory, Language
 from amicable.schema.types.errors import ERROR_CODE_DESCRIPTIONS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from amicable.infra.messages import CATEGORY_LABELS
+from amicable.infra.message_names import CATEGORY_LABELS
 from amicable.schema.context import Info
 from amicable.schema.types.enums import ComplaintCategory, Language
 
