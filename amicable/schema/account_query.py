@@ -12,7 +12,7 @@ from amicable.models.account_tokens import ClaimStatus
 from amicable.resolvers import agents, domains, onboarding
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import decode_id
-from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
+from amicable.schema.paging import After, Before, First, Last, page_window
 from amicable.schema.permissions import IsAuthenticated, IsModerator, requires
 from amicable.schema.relay import Connection, connection_from_page
 from amicable.schema.types.account import CompanyClaimType
@@ -33,10 +33,10 @@ class AccountQueries:
         status: Annotated[
             ClaimStatus | None, strawberry.argument(description="Only claims in this status.")
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[CompanyClaimType]:
         page = await onboarding.claims(
             info.context.viewer, status=status, page=page_window(info, first, after, last, before)

@@ -14,7 +14,7 @@ from amicable.resolvers import escalations as escalation_ops
 from amicable.resolvers import moderation as moderation_ops
 from amicable.resolvers import notifications as notification_ops
 from amicable.schema.context import Info
-from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
+from amicable.schema.paging import After, Before, First, Last, page_window
 from amicable.schema.permissions import (
     CanHandleEscalations,
     IsAuthenticated,
@@ -59,10 +59,10 @@ class ModerationQueries:
             strawberry.ID | None,
             strawberry.argument(description="A Complaint ID: only that complaint's items."),
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ModerationItemType]:
         filters = moderation_ops.QueueFilter(kinds=kind, statuses=status)
         if complaint is not None:
@@ -88,10 +88,10 @@ class ModerationQueries:
         assigned_to_me: Annotated[
             bool, strawberry.argument(description="Only the dossiers assigned to the viewer.")
         ] = False,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[EscalationType]:
         page = await escalation_ops.search(
             info.context.viewer,
@@ -112,10 +112,10 @@ class ModerationQueries:
         unread_only: Annotated[
             bool, strawberry.argument(description="Only those not marked read yet.")
         ] = False,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[NotificationType]:
         page = await notification_ops.list_for(
             info.context.viewer,

@@ -17,7 +17,7 @@ from amicable.models import AuditEntry, InboundMail, OutboxMail
 from amicable.resolvers import operations as ops
 from amicable.schema.context import Info
 from amicable.schema.mutations._attempt import attempt, decode_id
-from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
+from amicable.schema.paging import After, Before, First, Last, page_window
 from amicable.schema.permissions import IsAuthenticated, requires
 from amicable.schema.relay import Connection, connection_from_page, decode_global_id, global_id
 from amicable.schema.types.errors import ERRORS, UserError
@@ -171,10 +171,10 @@ class OperatorQueries:
     async def failed_outbound_mail(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[OutboundMailType]:
         page = await ops.failed_outbound(
             info.context.viewer, page=page_window(info, first, after, last, before)
@@ -188,10 +188,10 @@ class OperatorQueries:
     async def unprocessable_inbound_mail(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[InboundMailType]:
         page = await ops.unprocessable_inbound(
             info.context.viewer, page=page_window(info, first, after, last, before)
@@ -207,10 +207,10 @@ class OperatorQueries:
         filter: Annotated[
             AuditFilter | None, strawberry.argument(description="Only entries matching this.")
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description=FIRST)] = None,
-        after: Annotated[str | None, strawberry.argument(description=AFTER)] = None,
-        last: Annotated[int | None, strawberry.argument(description=LAST)] = None,
-        before: Annotated[str | None, strawberry.argument(description=BEFORE)] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AuditEntryType]:
         given = filter or AuditFilter()
         filters = ops.AuditFilter(

@@ -4,6 +4,10 @@ reads them here."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from amicable import policy
 from amicable.infra.pagination import Window, window
 from amicable.schema.context import Info
@@ -12,6 +16,12 @@ FIRST = "How many items from the start (or after `after`); the default and the c
 AFTER = "A cursor: the page starts after this item."
 LAST = "How many items from the end (or before `before`): backward paging."
 BEFORE = "A cursor: the page ends before this item."
+
+# The four arguments every connection field declares, described once.
+First = Annotated[int | None, strawberry.argument(description=FIRST)]
+After = Annotated[str | None, strawberry.argument(description=AFTER)]
+Last = Annotated[int | None, strawberry.argument(description=LAST)]
+Before = Annotated[str | None, strawberry.argument(description=BEFORE)]
 
 
 def page_window(
