@@ -2,6 +2,10 @@
 PostgreSQL).
 
     .venv/bin/python -m bench.inbound [--mails 2000] [--concurrency 8] [--database-url ...]
+                                      [--profile]
+
+`--profile` prints pyinstrument's report of the timed run to stderr (a dev extra; the
+profiler's overhead lowers the rate it reports).
 
 Company replies (the Gmail Dutch fixture, each with its own Message-ID) for 100 complaints
 go through the whole pipeline: store raw, dedupe, classify, route, authenticate, trim, post
@@ -15,10 +19,12 @@ import argparse
 import asyncio
 import json
 import os
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -44,6 +50,15 @@ async def _admin(url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+def _profiler() -> Any:
+    from pyinstrument import Profiler
+
+    # Every task on the loop: the mails are processed by several at once.
+    profiler = Profiler(async_mode="disabled")
+    profiler.start()
+    return profiler
 
 
 def _new_sentence() -> str:
@@ -72,7 +87,7 @@ async def _mails(services: Services, count: int) -> list[bytes]:
     ]
 
 
-async def main(count: int, concurrency: int, server_url: str) -> dict:
+async def main(count: int, concurrency: int, server_url: str, profile: bool = False) -> dict:
     scratch = f"amicable_bench_inbound_{os.getpid()}"
     await _admin(server_url, f'DROP DATABASE IF EXISTS "{scratch}"')
     await _admin(server_url, f'CREATE DATABASE "{scratch}"')
@@ -102,9 +117,13 @@ async def main(count: int, concurrency: int, server_url: str) -> dict:
                 verdict = await receive(services, queue.pop(), door=InboundDoor.SMTP)
                 outcomes[verdict.outcome] = outcomes.get(verdict.outcome, 0) + 1
 
+        profiler = _profiler() if profile else None
         started = time.perf_counter()
         await asyncio.gather(*(drain() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
+        if profiler is not None:
+            profiler.stop()
+            print(profiler.output_text(unicode=False, color=False), file=sys.stderr)
         # Statements per mail, counted apart from the timed run (logging them costs time).
         sampled: dict[str, int] = {}
         with counting_sql() as counter:
@@ -141,5 +160,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--database-url", default=os.environ.get("AMICABLE_TEST_DATABASE_URL", DEFAULT_URL)
     )
+    parser.add_argument("--profile", action="store_true", help="pyinstrument report to stderr")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.mails, args.concurrency, args.database_url))))
+    result = asyncio.run(main(args.mails, args.concurrency, args.database_url, args.profile))
+    print(json.dumps(result))

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 from amicable import metrics
 from amicable.infra.claim import claim_due
 from amicable.infra.clock import utc_now
-from amicable.mail.outbound import addresses, compose, links
+from amicable.mail.outbound import addresses, compose, links, sent_words
 from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
@@ -193,6 +193,7 @@ async def _queue(
         # whose address failed (VERP, in effect).
         envelope_sender=reply_to,
         content=rendered.as_string(),
+        sent_words=sent_words.of_mail(settings, text, html_body),
         next_attempt_at=now,
         created_at=now,
     )
