@@ -289,31 +289,63 @@ class OutboxWorker:
         return rows
 
     async def _deliver(self, rows: list[OutboxMail]) -> None:
+        # A mail is recorded as sent while the next one's envelope goes out, and that record
+        # is awaited before the next content can be accepted (`sender.BeforeData`): a worker
+        # killed at any moment leaves at most one mail accepted but not recorded, while the
+        # database's round trip overlaps the relay's.
+        recording: asyncio.Future[None] | None = None
+
+        async def recorded() -> None:
+            nonlocal recording
+            pending, recording = recording, None
+            if pending is not None:
+                await pending
+
         try:
             async with self.transport.session() as session:
                 for index, row in enumerate(rows):
                     try:
                         await session.send(
-                            row.envelope_sender, [row.recipient], row.content.encode("utf-8")
+                            row.envelope_sender,
+                            [row.recipient],
+                            row.content.encode("utf-8"),
+                            before_data=recorded,
                         )
                     except PermanentDeliveryError as error:
+                        await recorded()
                         await self._record_failure(row, error, permanent=True)
                     except Exception as error:
+                        await recorded()
                         # The connection is likely gone: the rest of the batch waits too.
                         for pending in rows[index:]:
                             await self._record_failure(pending, error, permanent=False)
                         return
                     else:
-                        await self._record_sent(row)
+                        await recorded()
+                        recording = asyncio.ensure_future(self._record_sent(row))
+                await recorded()
         except Exception as error:
             # Could not connect (or the goodbye failed after everything was recorded).
+            with contextlib.suppress(Exception):
+                await recorded()
             for row in rows:
                 await self._record_failure(row, error, permanent=False, only_if_sending=True)
 
     async def _record_sent(self, row: OutboxMail) -> None:
-        await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
-            status=OutboxStatus.SENT, sent_at=self.clock(), last_error=""
-        )
+        async with in_transaction() as connection:
+            if (
+                not self.settings.outbox_synchronous_sent
+                and connection.capabilities.dialect == "postgres"
+            ):
+                # The commit is in the server, visible to every worker, before it returns;
+                # only its flush to disk is not waited for (the flush of every mail was the
+                # larger part of its cost). A killed worker loses nothing by it; a crash of
+                # the database itself may lose the last fraction of a second of marks, and
+                # those mails go out again (docs/mail.md).
+                await connection.execute_query("SET LOCAL synchronous_commit TO OFF")
+            await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.SENT, sent_at=self.clock(), last_error=""
+            )
         row.status = OutboxStatus.SENT
         self.heartbeat.beat()
         metrics.MAIL_SENT.labels(row.kind.value).inc()
