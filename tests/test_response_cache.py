@@ -4,6 +4,7 @@ public data in any process, and anonymous GET reads with persisted queries and E
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 from pathlib import Path
 
@@ -161,3 +162,22 @@ async def test_a_cached_answer_costs_one_statement_until_it_ages(
     with counting_sql() as counter:
         await gql.data(FEED)
     assert len(counter.statements) > 1
+
+
+async def test_every_public_table_keeps_its_generation_trigger(db):
+    """A later migration that rebuilds a table (SQLite does for most column changes) drops
+    its triggers; the cache would then miss that table's writes."""
+    from tortoise import connections
+
+    cache_migration = importlib.import_module("amicable.models.migrations.0011_response_cache")
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "sqlite":
+        query = "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        query = (
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE '%cache_generation%'"
+        )
+    _, rows = await connection.execute_query(query)
+    with_trigger = {next(iter(dict(row).values())) for row in rows}
+    assert set(cache_migration.PUBLIC_TABLES) | {"user_account"} <= with_trigger
