@@ -3,7 +3,7 @@ a real SMTP server counting what arrives (target: 10,000 mails, each once,
 at 500 mails/s or more).
 
     .venv/bin/python -m bench.outbox [--mails 10000] [--database-url postgres://...]
-                                     [--no-kill] [--profile]
+                                     [--no-kill] [--profile] [--synchronous-sent]
 
 `--profile` runs each worker under pyinstrument (a dev extra) and prints their reports to
 stderr; no worker is killed then.
@@ -107,7 +107,13 @@ def _reports(folder: Path) -> str:
     return "\n".join(report.read_text() for report in sorted(folder.glob("*.profile.txt")))
 
 
-async def main(count: int, server_url: str, kill: bool = True, profile: bool = False) -> dict:
+async def main(
+    count: int,
+    server_url: str,
+    kill: bool = True,
+    profile: bool = False,
+    synchronous_sent: bool = False,
+) -> dict:
     scratch = f"amicable_bench_outbox_{os.getpid()}"
     base = server_url.rsplit("/", 1)[0]
     await _admin(server_url, f'DROP DATABASE IF EXISTS "{scratch}"')
@@ -127,6 +133,7 @@ async def main(count: int, server_url: str, kill: bool = True, profile: bool = F
             AMICABLE_SMTP_URL=f"smtp://127.0.0.1:{capture.port}",
             AMICABLE_OUTBOX_POLL_SECONDS="0.2",
             AMICABLE_OUTBOX_BATCH_SIZE="50",
+            AMICABLE_OUTBOX_SYNCHRONOUS_SENT=str(synchronous_sent).lower(),
         )
         # A killed worker's claimed mails wait for their lease to lapse before the other
         # worker takes them over; a short lease keeps the run within minutes.
@@ -178,6 +185,7 @@ async def main(count: int, server_url: str, kill: bool = True, profile: bool = F
         "benchmark": "outbox_exactly_once",
         "mails": count,
         "workers": 2,
+        "synchronous_sent": synchronous_sent,
         "received": len(capture.message_ids),
         "duplicates": duplicates,
         "missing": missing,
@@ -199,6 +207,14 @@ if __name__ == "__main__":
         "--database-url", default=os.environ.get("AMICABLE_TEST_DATABASE_URL", DEFAULT_URL)
     )
     parser.add_argument("--profile", action="store_true", help="pyinstrument reports to stderr")
+    parser.add_argument(
+        "--synchronous-sent",
+        action="store_true",
+        help="each SENT record waits for the disk flush (AMICABLE_OUTBOX_SYNCHRONOUS_SENT)",
+    )
     args = parser.parse_args()
     kill = not (args.no_kill or args.profile)
-    print(json.dumps(asyncio.run(main(args.mails, args.database_url, kill, args.profile))))
+    result = asyncio.run(
+        main(args.mails, args.database_url, kill, args.profile, args.synchronous_sent)
+    )
+    print(json.dumps(result))

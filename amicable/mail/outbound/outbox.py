@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from tortoise import Tortoise
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -332,20 +333,23 @@ class OutboxWorker:
                 await self._record_failure(row, error, permanent=False, only_if_sending=True)
 
     async def _record_sent(self, row: OutboxMail) -> None:
-        async with in_transaction() as connection:
-            if (
-                not self.settings.outbox_synchronous_sent
-                and connection.capabilities.dialect == "postgres"
-            ):
-                # The commit is in the server, visible to every worker, before it returns;
-                # only its flush to disk is not waited for (the flush of every mail was the
-                # larger part of its cost). A killed worker loses nothing by it; a crash of
-                # the database itself may lose the last fraction of a second of marks, and
-                # those mails go out again (docs/mail.md).
-                await connection.execute_query("SET LOCAL synchronous_commit TO OFF")
-            await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
-                status=OutboxStatus.SENT, sent_at=self.clock(), last_error=""
+        marked = OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.SENT, sent_at=self.clock(), last_error=""
+        )
+        connection = Tortoise.get_connection("default")
+        postgres = connection.capabilities.dialect == "postgres"
+        if postgres and not self.settings.outbox_synchronous_sent:
+            # The commit is in the server, visible to every worker, when this returns; only
+            # its flush to disk is not waited for (the flush was most of a mail's cost). A
+            # killed worker loses nothing by it; a crash of the database itself may lose the
+            # last fraction of a second of marks, and those mails go out again
+            # (docs/mail.md). Both statements go in one round trip, as one transaction; the
+            # values are ours (an id, a time, a status), inlined by the query builder.
+            await connection.execute_script(
+                "SET LOCAL synchronous_commit TO OFF; " + marked.sql(params_inline=True)
             )
+        else:
+            await marked
         row.status = OutboxStatus.SENT
         self.heartbeat.beat()
         metrics.MAIL_SENT.labels(row.kind.value).inc()
