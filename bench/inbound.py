@@ -42,6 +42,7 @@ from tests.test_feed_queries import counting_sql
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/test"
 STATEMENT_SAMPLE = 100
+FIRST_REPLY_SAMPLE = 20
 
 
 async def _admin(url: str, statement: str) -> None:
@@ -67,12 +68,17 @@ def _new_sentence() -> str:
     return f"Afspraak {a}: technicus {b} vervangt {c} de modem {d}."
 
 
-async def _mails(services: Services, count: int) -> list[bytes]:
+async def _mails(services: Services, count: int, first_replies: int) -> list[bytes]:
+    """`count` replies over 100 threads, then one first reply on each of `first_replies`
+    further threads."""
     services.settings.rate_limit_complaint_create = 1000
     moderator = await make_user(services, Role.MODERATOR)
     company = await make_company(moderator.viewer, email="klachten@telenova.be")
     consumers = [await make_user(services, name=f"Klant{i} Peeters") for i in range(10)]
-    complaints = [await make_complaint(services, consumers[i % 10], company) for i in range(100)]
+    complaints = [
+        await make_complaint(services, consumers[i % 10], company)
+        for i in range(100 + first_replies)
+    ]
     templates = [await fill("gmail_nl.eml", c) for c in complaints]
     original = b"<CAH7x9kQ2mZp0bT5nL3rW8yVxGmail-nl@mail.gmail.com>"
     # Each reply says something new: a reply repeating what the thread already holds is
@@ -80,10 +86,10 @@ async def _mails(services: Services, count: int) -> list[bytes]:
     # which would flatter the rate.
     said = b"Onze technicus komt donderdag langs om de modem te vervangen."
     return [
-        templates[i % 100]
+        templates[i % 100 if i < count else i - count + 100]
         .replace(original, f"<bench-{uuid.uuid4().hex}@mail.gmail.com>".encode())
         .replace(said, _new_sentence().encode())
-        for i in range(count)
+        for i in range(count + first_replies)
     ]
 
 
@@ -99,15 +105,16 @@ async def main(count: int, concurrency: int, server_url: str, profile: bool = Fa
         secret_key="bench",
         from_address="klachten@amicable.test",
         reply_domain="reply.amicable.test",
-        rate_limit_inbound_mail=count + STATEMENT_SAMPLE + 1,
+        rate_limit_inbound_mail=count + STATEMENT_SAMPLE + FIRST_REPLY_SAMPLE + 1,
     )
     await open_db(settings)
     bus = EventBus("memory://")
     await bus.connect()
     services = Services(settings=settings, events=bus)
     try:
-        mails = await _mails(services, count + STATEMENT_SAMPLE)
-        sample = mails[count:]
+        mails = await _mails(services, count + STATEMENT_SAMPLE, FIRST_REPLY_SAMPLE)
+        sample = mails[count : count + STATEMENT_SAMPLE]
+        first_sample = mails[count + STATEMENT_SAMPLE :]
         mails = mails[:count]
         outcomes: dict[str, int] = {}
         queue = list(reversed(mails))
@@ -131,6 +138,12 @@ async def main(count: int, concurrency: int, server_url: str, profile: bool = Fa
                 verdict = await receive(services, mail, door=InboundDoor.SMTP)
                 sampled[verdict.outcome] = sampled.get(verdict.outcome, 0) + 1
         statements = len(counter.statements) / len(sample)
+        # A thread's first company reply also moves the company's score aggregates.
+        with counting_sql() as counter:
+            for mail in first_sample:
+                verdict = await receive(services, mail, door=InboundDoor.SMTP)
+                sampled[verdict.outcome] = sampled.get(verdict.outcome, 0) + 1
+        first_statements = len(counter.statements) / len(first_sample)
         posted = await Message.all().count()
     finally:
         await bus.disconnect()
@@ -145,6 +158,7 @@ async def main(count: int, concurrency: int, server_url: str, profile: bool = Fa
         "outcomes": outcomes,
         "messages_posted": posted,
         "statements_per_mail": round(statements, 1),
+        "statements_per_first_reply": round(first_statements, 1),
         "statement_sample_outcomes": sampled,
         "seconds": round(elapsed, 2),
         "mails_per_second": round(rate, 1),
