@@ -331,6 +331,11 @@ class OutboxWorker:
                 await recorded()
             for row in rows:
                 await self._record_failure(row, error, permanent=False, only_if_sending=True)
+        finally:
+            # Cancelled (the process stops): the mail already handed over is still recorded.
+            if recording is not None:
+                with contextlib.suppress(Exception):
+                    await recording
 
     async def _record_sent(self, row: OutboxMail) -> None:
         marked = OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
