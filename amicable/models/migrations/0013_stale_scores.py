@@ -2,6 +2,7 @@ from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
 # A reply marks the stored score stale instead of recomputing it in its transaction.
+# The database default fills the rows already there.
 # company_score carries the response cache's triggers (0011): adding a column is an ALTER
 # TABLE on SQLite too, no table rebuild, so they stay (tests/test_response_cache.py checks
 # that every public table still has its trigger).
@@ -16,6 +17,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='CompanyScore',
             name='stale',
-            field=fields.BooleanField(default=False),
+            field=fields.BooleanField(default=False, db_default=False),
         ),
     ]
