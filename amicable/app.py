@@ -128,6 +128,17 @@ async def _upkeep(services: Services) -> None:
         await asyncio.sleep(UPKEEP_INTERVAL_SECONDS)
 
 
+async def _refresh_stale_scores(services: Services) -> None:
+    """Replies mark the stored score rankings sort by as stale instead of recomputing it in
+    their transaction; this brings it up to date a moment later (a ranking read does too)."""
+    while True:
+        await asyncio.sleep(score_ops.STALE_REFRESH_SECONDS)
+        try:
+            await score_ops.refresh_stale(services)
+        except Exception:
+            log.exception("stale score refresh failed; retrying at the next interval")
+
+
 def create_app(
     settings: Settings, *, services: Services | None = None, mail_worker: bool = True
 ) -> Starlette:
@@ -143,7 +154,10 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await open_db(settings)
         await services.events.connect()
-        tasks = [asyncio.create_task(_upkeep(services))]
+        tasks = [
+            asyncio.create_task(_upkeep(services)),
+            asyncio.create_task(_refresh_stale_scores(services)),
+        ]
         if mail_worker:
             worker = OutboxWorker(
                 settings,

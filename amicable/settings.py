@@ -102,6 +102,8 @@ class Settings(BaseSettings):
     outbox_backoff_seconds: float = 30.0
     outbox_backoff_max_seconds: float = 3600.0
     outbox_lease_seconds: float = 600.0
+    # True: each SENT mark waits for the database's disk (docs/mail.md, "at least once").
+    outbox_synchronous_sent: bool = False
     inbound_max_bytes: int = 25_000_000
     # Attachments (docs/attachments.md): checked by content; images re-encoded without
     # metadata. Types whose metadata we cannot strip (office documents) are not in the default.

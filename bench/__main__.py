@@ -65,7 +65,18 @@ REGISTRY = [
         "dashboard",
         [Run(f"postgres-{n}", ["--database-url", SCRATCH], timeout=420) for n in (1, 2, 3)],
     ),
-    Benchmark("outbox", [Run("postgres", ["--database-url", SERVER_URL], timeout=420)]),
+    Benchmark(
+        "outbox",
+        [
+            Run("postgres", ["--database-url", SERVER_URL], timeout=420),
+            # The same with a disk flush per SENT record, for the ratio within one run.
+            Run(
+                "postgres-synchronous-sent",
+                ["--database-url", SERVER_URL, "--synchronous-sent"],
+                timeout=420,
+            ),
+        ],
+    ),
     Benchmark(
         "fanout",
         [

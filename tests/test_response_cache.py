@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import json
 from pathlib import Path
 
@@ -208,3 +209,22 @@ async def test_readers_missing_together_share_one_computation(gql: GraphQLClient
     assert len(_references(answers[0])) == 3
     # Ten generation reads and one computation, not ten.
     assert len(together.statements) < 10 + 2 * per_miss, together.statements
+
+
+async def test_every_public_table_keeps_its_generation_trigger(db):
+    """A later migration that rebuilds a table (SQLite does for most column changes) drops
+    its triggers; the cache would then miss that table's writes."""
+    from tortoise import connections
+
+    cache_migration = importlib.import_module("amicable.models.migrations.0011_response_cache")
+    connection = connections.get("default")
+    if connection.capabilities.dialect == "sqlite":
+        query = "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger'"
+    else:
+        query = (
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE '%cache_generation%'"
+        )
+    _, rows = await connection.execute_query(query)
+    with_trigger = {next(iter(dict(row).values())) for row in rows}
+    assert set(cache_migration.PUBLIC_TABLES) | {"user_account"} <= with_trigger

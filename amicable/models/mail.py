@@ -75,6 +75,9 @@ class OutboxMail(Model):
     reply_token = fields.CharField(max_length=64, db_index=True)
     envelope_sender = fields.CharField(max_length=254)
     content = fields.TextField()
+    # The mail's words as inbound replies are compared against them
+    # (`amicable.mail.outbound.sent_words`); null for mail queued before they were kept.
+    sent_words: fields.Field[dict | None] = fields.JSONField(null=True)
     attempts = fields.IntField(default=0)
     last_error = fields.TextField(default="")
     next_attempt_at = fields.DatetimeField()

@@ -105,6 +105,9 @@ class CompanyScore(Model):
     resolved = fields.IntField(default=0)
     unresolved = fields.IntField(default=0)
     computed_at = fields.DatetimeField()
+    # A figure moved since `computed_at` (a first reply): refreshed in the background and,
+    # at the latest, before a ranking is read (`scores.refresh_stale`).
+    stale = fields.BooleanField(default=False, db_default=False)
 
     class Meta:
         table = "company_score"

@@ -201,5 +201,5 @@ async def _forget_mail(complaint_ids: list[uuid.UUID], email: str) -> None:
     await OutboxMail.filter(
         Q(complaint_id__in=complaint_ids) | Q(recipient=email),
         status__in=[OutboxStatus.SENT, OutboxStatus.FAILED],
-    ).update(content="")
+    ).update(content="", sent_words=None)
     await InboundMail.filter(sender=email).update(raw_message=b"", sender="", subject="")

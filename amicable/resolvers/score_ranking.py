@@ -14,6 +14,8 @@ from amicable.infra.errors import Forbidden
 from amicable.infra.pagination import Sort, Window, encode_cursor, invalid_cursor
 from amicable.models import Company, CompanyScore, CompanyScoreCategory
 from amicable.policy import Viewer, can_rank_companies
+from amicable.resolvers import scores
+from amicable.services import Services
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class Ranking:
 
 
 async def ranking(
+    services: Services,
     viewer: Viewer,
     *,
     text: str | None = None,
@@ -45,6 +48,8 @@ async def ranking(
     `min_complaints` counts complaints received in the window (in `category` if given)."""
     if not can_rank_companies(viewer):
         raise Forbidden()
+    # Usually none: the servers refresh them in the background within seconds.
+    await scores.refresh_stale(services)
     queryset = CompanyScore.filter(company__listed=True)
     if text and text.strip():
         queryset = queryset.filter(company__search_text__contains=text.strip().lower())

@@ -38,6 +38,8 @@ from amicable.services import Services
 from amicable.subscriptions.bus.events import CompanyScoreUpdated
 
 RowT = TypeVar("RowT", CompanyMonthStats, CompanyDayStats)
+# How often a server refreshes the stored scores replies marked stale.
+STALE_REFRESH_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,9 @@ async def first_reply_recorded(services: Services, complaint: Complaint) -> None
     rules = ScoringRules.from_settings(services.settings)
     await _bump(complaint.company_id, complaint.sent_at, _answered(complaint, rules))
     await AwaitingReply.filter(complaint_id=complaint.id).delete()
-    await refresh_snapshot(services, complaint.company_id)
+    # Replies are the busiest write: the ranking's stored score is only marked here and
+    # recomputed apart from the reply (`refresh_stale`); the dashboard is live anyway.
+    await CompanyScore.filter(company_id=complaint.company_id).update(stale=True)
 
 
 async def complaint_closed(services: Services, complaint: Complaint) -> None:
@@ -239,7 +243,11 @@ async def monthly_series(services: Services, company_id: uuid.UUID) -> list[Mont
 
 
 async def refresh_snapshot(services: Services, company_id: uuid.UUID) -> bool:
-    """Store the score as of now for rankings; True when a figure changed."""
+    """Store the score as of now for rankings; True when a figure changed. Call inside a
+    transaction."""
+    # The row is locked before the figures are read: a writer that marked it stale and has
+    # not committed yet is waited for, so its change is in the figures stored here.
+    stored = await CompanyScore.select_for_update().get_or_none(company_id=company_id)
     current = await dashboard(services, company_id)
     totals, value = current.totals, current.result.value
     figures = {
@@ -251,13 +259,12 @@ async def refresh_snapshot(services: Services, company_id: uuid.UUID) -> bool:
         "resolved": totals.resolved,
         "unresolved": totals.unresolved,
     }
-    stored = await CompanyScore.select_for_update().get_or_none(company_id=company_id)
     if stored is None:
         stored = CompanyScore(company_id=company_id, computed_at=services.now(), **figures)
         changed = True
     else:
         changed = any(getattr(stored, name) != figure for name, figure in figures.items())
-        stored.update_from_dict({**figures, "computed_at": services.now()})
+        stored.update_from_dict({**figures, "computed_at": services.now(), "stale": False})
     await stored.save()
     wanted = {c: n for c, n in totals.categories.items() if n > 0}
     have = {
@@ -272,6 +279,20 @@ async def refresh_snapshot(services: Services, company_id: uuid.UUID) -> bool:
             ]
         )
     return changed
+
+
+async def refresh_stale(services: Services) -> int:
+    """Refresh the stored scores marked stale by replies; returns how many. Run in the
+    background every `STALE_REFRESH_SECONDS` and before every ranking read, so a ranking
+    is as exact as one refreshed in each reply's transaction. Publishes nothing: the
+    reply published `CompanyScoreUpdated` itself."""
+    company_ids: list[uuid.UUID] = await CompanyScore.filter(  # type: ignore[assignment]
+        stale=True
+    ).values_list("company_id", flat=True)
+    for company_id in company_ids:
+        async with in_transaction():
+            await refresh_snapshot(services, company_id)
+    return len(company_ids)
 
 
 async def refresh_all(services: Services) -> int:

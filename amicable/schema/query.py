@@ -79,6 +79,7 @@ async def _ranking(
     min_complaints: int,
 ) -> Connection[CompanyType]:
     ranking = await score_ranking.ranking(
+        info.context.services,
         info.context.viewer,
         text=search,
         category=category.value if category else None,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from amicable.models import AccessToken, Complaint, Message, User
+from amicable.mail.inbound.sent_texts import sent_on_thread
+from amicable.models import AccessToken, Complaint, Message, OutboxMail, User
 from amicable.models.enums import Outcome
+from amicable.models.mail import OutboxStatus
 from amicable.resolvers import complaints, messages
 from amicable.resolvers import scores as score_ops
 from tests.conftest import GraphQLClient
@@ -92,6 +94,22 @@ async def test_erasure_removes_personal_data_and_keeps_the_history(services, cas
         id=gid("Complaint", answered.id),
     )
     assert public["complaint"] == {"consumer": {"pseudonym": "Anonymous"}, "status": "RESOLVED"}
+
+
+async def test_erasure_empties_the_mail_sent_and_the_words_kept_from_it(services, cast, gql):
+    complaint = await make_complaint(services, cast.owner, cast.company, title="Modem stuk")
+    await messages.post(services, cast.agent.viewer, complaint.id, "Wij sturen een nieuwe.")
+    await messages.post(services, cast.owner.viewer, complaint.id, "Mijn adres is Kerkstraat 9.")
+    await OutboxMail.filter(complaint_id=complaint.id).update(status=OutboxStatus.SENT)
+    assert await sent_on_thread(complaint.id)
+
+    client = as_role(gql, cast, "owner")
+    assert (await client.data(ERASE))["accountErase"] == {"erased": True, "errors": []}
+
+    rows = await OutboxMail.filter(complaint_id=complaint.id).values("content", "sent_words")
+    assert rows and all(row == {"content": "", "sent_words": None} for row in rows)
+    # Nothing of the thread's mail is left to compare replies against.
+    assert not await sent_on_thread(complaint.id)
 
 
 async def test_erasure_needs_confirmation_and_is_for_consumers(cast, gql):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from amicable.models import CompanyScore
 from amicable.models.enums import Outcome, Role
 from amicable.resolvers import accounts, scores
 from tests.conftest import GraphQLClient
@@ -129,6 +130,32 @@ async def test_partners_rank_companies_by_score(gql, services) -> None:
     for token in (None, good.consumer.token):
         result = await GraphQLClient(gql.http, token).execute(RANKING)
         assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_ranking_read_right_after_replies_sorts_by_their_figures(gql, services) -> None:
+    """Replies mark the stored score stale instead of recomputing it in their transaction;
+    a ranking read refreshes what is stale first, so it is never behind a reply."""
+    slow = await History.start(services, "Telenova")
+    fast = await History.start(services, "Rail")
+    sent = NOW - timedelta(days=10)
+    for i in range(10):
+        complaint = await slow.file(sent + timedelta(minutes=i))
+        await slow.reply(complaint, complaint.sent_at + timedelta(days=5))
+    waiting = [await fast.file(sent + timedelta(minutes=i)) for i in range(10)]
+    slow.at(NOW)
+    moderator = await make_user(services, Role.MODERATOR)
+    _, key = await accounts.create_api_key(moderator.viewer, partner_name="Test Aankoop")
+    partner = GraphQLClient(gql.http, key)
+    before = (await partner.data(RANKING))["companies"]["edges"]
+    assert [e["node"]["slug"] for e in before] == ["telenova", "rail"]
+
+    for complaint in waiting:
+        await fast.reply(complaint, complaint.sent_at + timedelta(hours=1))
+    fast.at(NOW)
+    assert await CompanyScore.filter(stale=True).count() == 1
+    after = (await partner.data(RANKING))["companies"]["edges"]
+    assert [e["node"]["slug"] for e in after] == ["rail", "telenova"]
+    assert not await CompanyScore.filter(stale=True).exists()
 
 
 async def _listed(services, name: str):

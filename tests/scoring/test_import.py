@@ -75,9 +75,9 @@ async def test_import_loads_a_history_with_its_timestamps(services) -> None:
     first = await Complaint.filter(company=telenova).order_by("sent_at").first()
     assert first is not None and first.sent_at == NOW - timedelta(days=190, hours=1)
     # The aggregates are those a rebuild from the raw rows gives.
-    imported = await stored_aggregates()
+    imported = await stored_aggregates(services)
     await scores.recompute_all(services)
-    assert await stored_aggregates() == imported
+    assert await stored_aggregates(services) == imported
 
 
 async def test_imported_history_shows_its_stored_sent_at(services, gql) -> None:

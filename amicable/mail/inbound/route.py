@@ -74,6 +74,10 @@ async def company_for_sender(sender: str) -> CompanyAddress | None:
     return await CompanyAddress.filter(email__endswith=f"@{domain}").order_by("created_at").first()
 
 
+# What a route needs of the mail answered: not its content, which is most of the row.
+_ROUTE_COLUMNS = ("id", "complaint_id", "recipient", "recipient_kind", "created_at")
+
+
 async def find_thread(
     settings: Settings, message: Message, envelope_recipients: Iterable[str]
 ) -> Route | None:
@@ -81,7 +85,12 @@ async def find_thread(
         token = addresses.token_from_address(settings, address)
         if token is None:
             continue
-        mail = await OutboxMail.filter(reply_token=token).order_by("-created_at").first()
+        mail = (
+            await OutboxMail.filter(reply_token=token)
+            .order_by("-created_at")
+            .only(*_ROUTE_COLUMNS)
+            .first()
+        )
         if mail is not None and mail.complaint_id is not None:
             return Route(mail.complaint_id, "token", mail.recipient, mail.recipient_kind)
     referenced = [
@@ -90,7 +99,10 @@ async def find_thread(
     ]
     if referenced:
         mail = (
-            await OutboxMail.filter(rfc_message_id__in=referenced).order_by("-created_at").first()
+            await OutboxMail.filter(rfc_message_id__in=referenced)
+            .order_by("-created_at")
+            .only(*_ROUTE_COLUMNS)
+            .first()
         )
         if mail is not None and mail.complaint_id is not None:
             return Route(mail.complaint_id, "message-id", mail.recipient, mail.recipient_kind)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from email import policy
@@ -22,6 +21,8 @@ from email.message import EmailMessage
 from email.parser import Parser
 
 from amicable.mail.inbound import artefacts
+from amicable.mail.outbound import sent_words
+from amicable.mail.outbound.html_text import html_to_text
 from amicable.models import OutboxMail
 
 # Words compared at once. Five words in a row rarely repeat by chance between two texts,
@@ -31,7 +32,7 @@ GRAM = 5
 MIN_RUN = 8
 GAP = 3
 
-_WORD = re.compile(r"\w+")
+_WORD = sent_words.WORD
 # Lines that introduce a quotation or a digest entry: "On ... wrote:" (a closing colon), a
 # rule, or a short line with an address or a date ("Mar 3, 2025, 10:12 CET") that is not a
 # sentence of its own.
@@ -46,7 +47,9 @@ class SentIndex:
     senders: set[str] = field(default_factory=set)
 
     def add(self, text: str) -> None:
-        words = [_fold(w) for w in _WORD.findall(text)]
+        self.add_words(sent_words.words_of(text))
+
+    def add_words(self, words: list[str]) -> None:
         for i in range(len(words) - GRAM + 1):
             self.grams.add(tuple(words[i : i + GRAM]))
 
@@ -55,26 +58,34 @@ class SentIndex:
 
 
 async def sent_on_thread(complaint_id: uuid.UUID) -> SentIndex:
-    """Every text the platform mailed on this complaint, to either party."""
+    """Every text the platform mailed on this complaint, to either party: the words kept
+    with each mail when it was composed, or, for a mail queued before they were kept, its
+    content parsed again."""
     index = SentIndex()
-    for content in await OutboxMail.filter(complaint_id=complaint_id).values_list(
-        "content", flat=True
-    ):
-        message = Parser(policy=policy.default).parsestr(str(content))
-        assert isinstance(message, EmailMessage)
-        for text in texts_of_mail(message):
-            index.add(text)
-        for address in getattr(message.get("From"), "addresses", ()):
-            index.senders.update(
-                v.casefold() for v in (address.display_name, address.addr_spec) if v
-            )
+    rows = await OutboxMail.filter(complaint_id=complaint_id).values_list("id", "sent_words")
+    for _, kept in rows:
+        if kept is not None:
+            for words in kept["texts"]:
+                index.add_words(words.split())
+            index.senders.update(kept["senders"])
+    older = [mail_id for mail_id, kept in rows if kept is None]
+    if older:
+        for content in await OutboxMail.filter(id__in=older).values_list("content", flat=True):
+            _add_parsed(index, str(content))
     return index
+
+
+def _add_parsed(index: SentIndex, content: str) -> None:
+    message = Parser(policy=policy.default).parsestr(content)
+    assert isinstance(message, EmailMessage)
+    for text in texts_of_mail(message):
+        index.add(text)
+    for address in getattr(message.get("From"), "addresses", ()):
+        index.senders.update(v.casefold() for v in (address.display_name, address.addr_spec) if v)
 
 
 def texts_of_mail(message: EmailMessage) -> list[str]:
     """The text and HTML parts (made text) of one mail as we sent it."""
-    from amicable.mail.inbound.trim import html_to_text
-
     texts = []
     for part in message.walk():
         if part.get_content_maintype() != "text" or part.is_attachment():
@@ -119,7 +130,7 @@ def remove_sent(text: str, index: SentIndex) -> str:
 
 def _reproduced_spans(text: str, index: SentIndex) -> list[tuple[int, int]]:
     tokens = list(_WORD.finditer(text))
-    words = [_fold(m.group()) for m in tokens]
+    words = [sent_words.fold(m.group()) for m in tokens]
     covered = [False] * len(words)
     for i in range(len(words) - GRAM + 1):
         if tuple(words[i : i + GRAM]) in index.grams:
@@ -162,12 +173,6 @@ def _bridge(text: str, tokens: list[re.Match[str]], covered: list[bool]) -> None
             for k in range(i, j):
                 covered[k] = True
         i = j
-
-
-def _fold(word: str) -> str:
-    # Case and accents folded: some helpdesks and clients drop accents when they quote.
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def _without(line: str, start: int, cut: list[tuple[int, int]]) -> str:

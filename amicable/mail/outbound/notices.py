@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
-from amicable.mail.outbound import addresses, compose
+from amicable.mail.outbound import addresses, compose, sent_words
 from amicable.models import OutboxMail
 from amicable.models.enums import Language
 from amicable.models.mail import OutboxKind, RecipientKind
@@ -86,6 +86,7 @@ async def queue_rendered_notice(
         reply_token="",
         envelope_sender=settings.from_address,
         content=rendered.as_string(),
+        sent_words=sent_words.of_mail(settings, text, html_body),
         next_attempt_at=now,
         created_at=now,
     )

@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from string import Template
 
-from amicable.mail.outbound import addresses, compose, notices
+from amicable.mail.outbound import addresses, compose, notices, sent_words
 from amicable.models import Complaint, OutboxMail
 from amicable.models.enums import Language, Visibility
 from amicable.models.mail import OutboxKind, RecipientKind
@@ -133,6 +133,7 @@ async def enqueue_reminder(
         # Bounces come back to the thread's reply address, as for the complaint itself.
         envelope_sender=reply_to,
         content=rendered.as_string(),
+        sent_words=sent_words.of_mail(settings, text, html_body),
         next_attempt_at=now,
         created_at=now,
     )

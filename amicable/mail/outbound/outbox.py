@@ -19,13 +19,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from tortoise import Tortoise
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from amicable import metrics
 from amicable.infra.claim import claim_due
 from amicable.infra.clock import utc_now
-from amicable.mail.outbound import addresses, compose, links
+from amicable.mail.outbound import addresses, compose, links, sent_words
 from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
 from amicable.models.enums import AuthorKind, ComplaintStatus, Language, ModerationState
@@ -193,6 +194,7 @@ async def _queue(
         # whose address failed (VERP, in effect).
         envelope_sender=reply_to,
         content=rendered.as_string(),
+        sent_words=sent_words.of_mail(settings, text, html_body),
         next_attempt_at=now,
         created_at=now,
     )
@@ -288,31 +290,71 @@ class OutboxWorker:
         return rows
 
     async def _deliver(self, rows: list[OutboxMail]) -> None:
+        # A mail is recorded as sent while the next one's envelope goes out, and that record
+        # is awaited before the next content can be accepted (`sender.BeforeData`): a worker
+        # killed at any moment leaves at most one mail accepted but not recorded, while the
+        # database's round trip overlaps the relay's.
+        recording: asyncio.Future[None] | None = None
+
+        async def recorded() -> None:
+            nonlocal recording
+            pending, recording = recording, None
+            if pending is not None:
+                await pending
+
         try:
             async with self.transport.session() as session:
                 for index, row in enumerate(rows):
                     try:
                         await session.send(
-                            row.envelope_sender, [row.recipient], row.content.encode("utf-8")
+                            row.envelope_sender,
+                            [row.recipient],
+                            row.content.encode("utf-8"),
+                            before_data=recorded,
                         )
                     except PermanentDeliveryError as error:
+                        await recorded()
                         await self._record_failure(row, error, permanent=True)
                     except Exception as error:
+                        await recorded()
                         # The connection is likely gone: the rest of the batch waits too.
                         for pending in rows[index:]:
                             await self._record_failure(pending, error, permanent=False)
                         return
                     else:
-                        await self._record_sent(row)
+                        await recorded()
+                        recording = asyncio.ensure_future(self._record_sent(row))
+                await recorded()
         except Exception as error:
             # Could not connect (or the goodbye failed after everything was recorded).
+            with contextlib.suppress(Exception):
+                await recorded()
             for row in rows:
                 await self._record_failure(row, error, permanent=False, only_if_sending=True)
+        finally:
+            # Cancelled (the process stops): the mail already handed over is still recorded.
+            if recording is not None:
+                with contextlib.suppress(Exception):
+                    await recording
 
     async def _record_sent(self, row: OutboxMail) -> None:
-        await OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
+        marked = OutboxMail.filter(id=row.id, status=OutboxStatus.SENDING).update(
             status=OutboxStatus.SENT, sent_at=self.clock(), last_error=""
         )
+        connection = Tortoise.get_connection("default")
+        postgres = connection.capabilities.dialect == "postgres"
+        if postgres and not self.settings.outbox_synchronous_sent:
+            # The commit is in the server, visible to every worker, when this returns; only
+            # its flush to disk is not waited for (the flush was most of a mail's cost). A
+            # killed worker loses nothing by it; a crash of the database itself may lose the
+            # last fraction of a second of marks, and those mails go out again
+            # (docs/mail.md). Both statements go in one round trip, as one transaction; the
+            # values are ours (an id, a time, a status), inlined by the query builder.
+            await connection.execute_script(
+                "SET LOCAL synchronous_commit TO OFF; " + marked.sql(params_inline=True)
+            )
+        else:
+            await marked
         row.status = OutboxStatus.SENT
         self.heartbeat.beat()
         metrics.MAIL_SENT.labels(row.kind.value).inc()

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import mailbox
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiosmtplib
@@ -30,8 +30,22 @@ class PermanentDeliveryError(Exception):
     """The server refused the mail for good (a 5xx reply): retrying would not help."""
 
 
+# Awaited right before the mail's content goes out, once the envelope is accepted: the
+# outbox worker records the previous mail as sent meanwhile, and must have done so before
+# the server can accept another one (so that a worker killed at any moment leaves at most
+# one mail accepted but not recorded).
+BeforeData = Callable[[], Awaitable[None]]
+
+
 class MailSession(Protocol):
-    async def send(self, sender: str, recipients: list[str], content: bytes) -> None: ...
+    async def send(
+        self,
+        sender: str,
+        recipients: list[str],
+        content: bytes,
+        *,
+        before_data: BeforeData | None = None,
+    ) -> None: ...
 
 
 class MailTransport(Protocol):
@@ -71,11 +85,32 @@ def parse_smtp_url(url: str, *, timeout: float = 30.0) -> SmtpConfig:
     )
 
 
+class _SmtpClient(aiosmtplib.SMTP):
+    """aiosmtplib's client, calling `before_data` between the envelope and the content.
+    `sendmail` keeps doing everything else (SIZE, SMTPUTF8, resetting after a refusal)."""
+
+    before_data: BeforeData | None = None
+
+    async def data(self, message: str | bytes, /, **options: Any) -> aiosmtplib.SMTPResponse:
+        hook, self.before_data = self.before_data, None
+        if hook is not None:
+            await hook()
+        return await super().data(message, **options)
+
+
 class _SmtpSession:
-    def __init__(self, client: aiosmtplib.SMTP) -> None:
+    def __init__(self, client: _SmtpClient) -> None:
         self.client = client
 
-    async def send(self, sender: str, recipients: list[str], content: bytes) -> None:
+    async def send(
+        self,
+        sender: str,
+        recipients: list[str],
+        content: bytes,
+        *,
+        before_data: BeforeData | None = None,
+    ) -> None:
+        self.client.before_data = before_data
         try:
             await self.client.sendmail(sender, recipients, content)
         except aiosmtplib.SMTPRecipientsRefused as error:
@@ -88,6 +123,8 @@ class _SmtpSession:
                 await self.client.rset()
                 raise PermanentDeliveryError(str(error)) from error
             raise
+        finally:
+            self.client.before_data = None
 
 
 class SmtpTransport:
@@ -97,7 +134,7 @@ class SmtpTransport:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[MailSession]:
         config = self.config
-        client = aiosmtplib.SMTP(
+        client = _SmtpClient(
             hostname=config.hostname,
             port=config.port,
             username=config.username,
@@ -121,7 +158,16 @@ class _MaildirSession:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    async def send(self, sender: str, recipients: list[str], content: bytes) -> None:
+    async def send(
+        self,
+        sender: str,
+        recipients: list[str],
+        content: bytes,
+        *,
+        before_data: BeforeData | None = None,
+    ) -> None:
+        if before_data is not None:
+            await before_data()
         # Delivered-To keeps the envelope visible in a client that opens the Maildir.
         stamped = b"".join(f"Delivered-To: {r}\r\n".encode() for r in recipients) + content
         await asyncio.to_thread(self._add, stamped)

@@ -98,3 +98,22 @@ async def test_two_workers_send_each_mail_exactly_once(services, settings, smtp_
     ids = [str(c.message["Message-ID"]) for c in smtp_capture.received]
     assert len(ids) == 300 and len(set(ids)) == 300
     assert await OutboxMail.filter(status=OutboxStatus.SENT).count() == 301
+
+
+async def test_each_mail_is_recorded_before_the_next_is_handed_over(services, worker, smtp_capture):
+    """The record of one mail overlaps the next mail's envelope, never its content: when the
+    relay receives a mail's content, every mail before it on the connection is `SENT`, so a
+    worker killed at any moment leaves at most one mail accepted but unrecorded."""
+    for _ in range(4):
+        await _complaint(services)
+    recorded_before: list[int] = []
+    handle = smtp_capture.handle_DATA
+
+    async def counting(server, session, envelope):
+        recorded_before.append(await OutboxMail.filter(status=OutboxStatus.SENT).count())
+        return await handle(server, session, envelope)
+
+    smtp_capture.handle_DATA = counting  # type: ignore[method-assign]
+    assert await worker.run_once() == 4
+    assert recorded_before == [0, 1, 2, 3]
+    assert await OutboxMail.filter(status=OutboxStatus.SENT).count() == 4
