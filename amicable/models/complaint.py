@@ -43,7 +43,7 @@ class Complaint(Model):
     # The company's name as the consumer typed it, when they filed by name and address: what
     # they (and the public) see of an unlisted company, whose record may be older than their
     # complaint and named by someone else. Empty when filed against a listed company.
-    company_name = fields.CharField(max_length=200, default="")
+    company_name = fields.CharField(max_length=200, default="", db_default="")
 
     # Public part, as written and as shown to the public.
     title = fields.CharField(max_length=200)
@@ -76,7 +76,7 @@ class Complaint(Model):
     last_activity_at = fields.DatetimeField(db_index=True)
     # Why a complaint that is ready to send was not mailed yet ("EMAIL_NOT_VERIFIED": its
     # consumer has not verified their address); empty once queued.
-    unsent_reason = fields.CharField(max_length=24, default="")
+    unsent_reason = fields.CharField(max_length=24, default="", db_default="")
 
     messages: fields.ReverseRelation[Message]
 

@@ -97,11 +97,11 @@ class ModerationItem(Model):
     reason = fields.TextField(default="")
     # Why it is here, for the queue: {"lexicon": [{category, expression, language}],
     # "personal_data": [kinds], "correction": {...}}.
-    details: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+    details: fields.Field[dict[str, object]] = fields.JSONField(default=dict, db_default={})
     # Reports of one item are grouped on one open item; this counts them.
-    report_count = fields.IntField(default=0)
+    report_count = fields.IntField(default=0, db_default=0)
     decision = fields.CharEnumField(ModerationDecision, max_length=8, null=True)
-    decision_reason = fields.TextField(default="")
+    decision_reason = fields.TextField(default="", db_default="")
     decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "amicable.User", related_name="moderation_decisions", null=True, on_delete=fields.SET_NULL
     )

@@ -27,7 +27,7 @@ class User(Model):
     company_id: uuid.UUID | None
     is_member = fields.BooleanField(default=False)
     # Membership details (moderators or the member list sync); an expired member is not one.
-    member_number = fields.CharField(max_length=64, default="")
+    member_number = fields.CharField(max_length=64, default="", db_default="")
     member_until = fields.DateField(null=True)
     # Null until the owner follows the mailed link; nothing they file is mailed before.
     email_verified_at = fields.DatetimeField(null=True)
@@ -38,7 +38,7 @@ class User(Model):
     # Set when the account was erased at its owner's request (personal data removed).
     erased_at = fields.DatetimeField(null=True)
     # Agents receive a weekly digest of their company's open complaints unless they opt out.
-    agent_digest = fields.BooleanField(default=True)
+    agent_digest = fields.BooleanField(default=True, db_default=True)
 
     class Meta:
         table = "user_account"

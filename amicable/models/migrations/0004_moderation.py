@@ -118,17 +118,17 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='ModerationItem',
             name='decision_reason',
-            field=fields.TextField(default='', unique=False),
+            field=fields.TextField(default='', db_default='', unique=False),
         ),
         ops.AddField(
             model_name='ModerationItem',
             name='details',
-            field=fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(default=dict, db_default={}, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.AddField(
             model_name='ModerationItem',
             name='report_count',
-            field=fields.IntField(default=0),
+            field=fields.IntField(default=0, db_default=0),
         ),
         ops.AddIndex(
             model_name='ModerationItem',

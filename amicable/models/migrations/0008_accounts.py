@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Complaint',
             name='unsent_reason',
-            field=fields.CharField(default='', max_length=24),
+            field=fields.CharField(default='', db_default='', max_length=24),
         ),
         ops.AddField(
             model_name='User',
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='member_number',
-            field=fields.CharField(default='', max_length=64),
+            field=fields.CharField(default='', db_default='', max_length=64),
         ),
         ops.AddField(
             model_name='User',

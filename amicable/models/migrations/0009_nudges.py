@@ -33,6 +33,6 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='agent_digest',
-            field=fields.BooleanField(default=True),
+            field=fields.BooleanField(default=True, db_default=True),
         ),
     ]
