@@ -106,8 +106,10 @@ class Member:
         try:
             self.queue.put_nowait(payload)
         except asyncio.QueueFull:
+            # Dropped: it must subscribe again anyway, so the frames it has not sent are
+            # discarded and it hears SLOW_CONSUMER at once, never a stream with a gap.
             self.overflowed = True
-            with contextlib.suppress(asyncio.QueueEmpty):
+            while not self.queue.empty():
                 self.queue.get_nowait()
             self.queue.put_nowait(_END)
 
