@@ -179,7 +179,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         member is dropped for falling behind."""
         websocket = cast(ASGIWebSocketAdapter, self.websocket).ws
         while True:
-            payload = await member.queue.get()
+            payload = await member.next()
             if payload is None:
                 break
             if operation.completed:
