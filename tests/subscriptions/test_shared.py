@@ -9,10 +9,11 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 import pytest
+import websockets
 
-from amicable.models import Message
+from amicable.models import ApiKey, Message
 from amicable.models.enums import AuthorKind, ModerationState, Role, Visibility
-from amicable.resolvers import complaints, messages
+from amicable.resolvers import accounts, complaints, messages
 from amicable.schema.shared_subscriptions import Member, SharedSubscriptions
 from amicable.subscriptions.bus.events import MessageAdded, complaint_channel
 from tests.factories import gid, make_company, make_complaint, make_user
@@ -163,6 +164,54 @@ async def test_a_refused_subscriber_answers_not_found_while_others_share(live):
         await messages.post(live.services, agent.viewer, complaint.id, "Privé")
         await sharer.nothing()
     assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_partners_share_per_key_and_a_revoked_key_ends_only_its_own(settings, serve):
+    # Checked at every event: the shared execution of a key checks it for all its sharers.
+    async for live in serve(settings.model_copy(update={"websocket_recheck_seconds": 0})):
+        moderator = await make_user(live.services, Role.MODERATOR)
+        _, agent, complaint = await _scene(live)
+        key_a, token_a = await accounts.create_api_key(moderator.viewer, partner_name="A")
+        _, token_b = await accounts.create_api_key(moderator.viewer, partner_name="B")
+        complaint_id = gid("Complaint", complaint.id)
+        async with AsyncExitStack() as stack:
+            clients = {}
+            for name, token in (("a1", token_a), ("a2", token_a), ("b", token_b), ("anon", None)):
+                ws = await stack.enter_async_context(connect(live.ws_url, token=token))
+                await ws.subscribe(MESSAGE_ADDED, id=complaint_id)
+                clients[name] = ws
+            await live.wait_for_subscribers(4)
+            # Anonymous, key A and key B: three shared executions.
+            assert len(_shared(live).hubs) == 3
+            await ApiKey.filter(id=key_a.id).update(revoked_at=live.services.now())
+            await messages.post(live.services, agent.viewer, complaint.id, "Voor wie nog mag")
+            ended = [await clients[name].error() for name in ("a1", "a2")]
+            delivered = [await clients[name].next() for name in ("b", "anon")]
+        assert [errors[0]["extensions"]["code"] for errors in ended] == ["UNAUTHENTICATED"] * 2
+        assert {got["data"]["messageAdded"]["body"] for got in delivered} == {"Voor wie nog mag"}
+
+
+async def test_a_revoked_partner_key_closes_its_sharers_sockets(settings, serve):
+    async for live in serve(settings.model_copy(update={"websocket_recheck_seconds": 0.3})):
+        moderator = await make_user(live.services, Role.MODERATOR)
+        _, _, complaint = await _scene(live)
+        key, token = await accounts.create_api_key(moderator.viewer, partner_name="A")
+        async with AsyncExitStack() as stack:
+            sharers = []
+            for _ in range(2):
+                ws = await stack.enter_async_context(connect(live.ws_url, token=token))
+                await ws.subscribe(MESSAGE_ADDED, id=gid("Complaint", complaint.id))
+                sharers.append(ws)
+            await live.wait_for_subscribers(2)
+            await ApiKey.filter(id=key.id).update(revoked_at=live.services.now())
+            for ws in sharers:
+                with pytest.raises(websockets.ConnectionClosed) as closed:
+                    while True:
+                        await ws.receive()
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+        shared = _shared(live)
+        await eventually(lambda shared=shared: not shared.hubs)
+        await live.wait_for_subscribers(0)
 
 
 async def test_a_member_that_falls_behind_is_dropped_and_told_so():
