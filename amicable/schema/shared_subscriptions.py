@@ -101,7 +101,7 @@ class Member:
         self._frames: list[str | None] = []
         self._wakeup: asyncio.Future[None] | None = None
         self.overflowed = False
-        # Admitted: frames reach it from now on. Until then it waits for its admission.
+        # Admitted (and counted as a live subscription); frames are kept while it waits.
         self.active = False
 
     def offer(self, payload: str | None) -> None:
@@ -180,9 +180,11 @@ class Hub:
     def _deliver(self, payload: str) -> None:
         self.executions += 1
         self.registry.executions += 1
+        # Members still being admitted keep theirs too, as a private subscription keeps
+        # what its bus queue received while its visibility was checked: an admitted member
+        # misses nothing published after the hub listened; a refused one drops them.
         for member in self.members:
-            if member.active:
-                member.offer(payload)
+            member.offer(payload)
 
     def _finish(self) -> None:
         self.ended = True

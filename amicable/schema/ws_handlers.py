@@ -25,6 +25,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 
+from amicable import metrics
 from amicable.schema import http_edge, shared_subscriptions
 from amicable.schema.context import Context
 from amicable.schema.shared_subscriptions import Member, SharedSubscriptions
@@ -139,12 +140,15 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                     return
                 if not hub.ended:
                     member.active = True
+                    metrics.SHARED_SUBSCRIBERS.inc()
                     await self._relay(operation, member)
                     return
         except _OperationStreamClosed:
             return
         finally:
             hub.leave(member)
+            if member.active:
+                metrics.SHARED_SUBSCRIBERS.dec()
         # The hub ended before this member was admitted (its feed was refused or the bus
         # closed): run on its own, which answers as the hub's end would have.
         await super().run_operation(operation)
