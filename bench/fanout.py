@@ -200,11 +200,18 @@ async def main(
         ) as http:
 
             async def reply(body: str) -> None:
-                await http.post(
+                answer = await http.post(
                     "/graphql",
                     json={"query": POST, "variables": {"id": complaint_id, "b": body}},
                     headers=headers,
                 )
+                # A refused reply publishes nothing: say so rather than time a silence.
+                refusal = answer.json()
+                refusal = refusal.get("errors") or (refusal.get("data") or {}).get(
+                    "messagePost", {}
+                ).get("errors")
+                if answer.status_code != 200 or refusal:
+                    raise RuntimeError(f"the reply was refused: {answer.status_code} {refusal}")
 
             # A first reply proves every subscription is live before anything is timed.
             await reply("warm-up")
