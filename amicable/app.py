@@ -230,4 +230,6 @@ def create_app(
     )
     app.state.services = services
     app.state.worker_heartbeat = heartbeat
+    # Its hubs and execution count, for tests and diagnostics (schema/shared_subscriptions.py).
+    app.state.shared_subscriptions = graphql.shared_subscriptions
     return app

@@ -50,7 +50,13 @@ WEBSOCKETS = Gauge(
 )
 SUBSCRIPTIONS = Gauge(
     "amicable_subscriptions_active",
-    "Active event-bus subscriptions (one per subscribed channel of each operation)",
+    "Active event-bus subscriptions (one per subscribed channel of each operation; a "
+    "shared execution holds one for all its subscribers)",
+    multiprocess_mode="livesum",
+)
+SHARED_SUBSCRIBERS = Gauge(
+    "amicable_shared_subscribers",
+    "GraphQL subscriptions served by a shared execution (anonymous and partner viewers)",
     multiprocess_mode="livesum",
 )
 NUDGES = Counter(

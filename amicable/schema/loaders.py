@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -141,27 +142,58 @@ class Loaders:
     """Built per request (and per event on a websocket), never shared: a cached row must not
     outlive the moment its visibility was decided."""
 
+    # Each loader is made on first use: a websocket connection holds a context (and its
+    # loaders) for as long as it is open, mostly without reading anything through them.
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
-        self.company_by_id = CompanyByIdLoader()
-        self.user_by_id = UserByIdLoader()
-        self.complaint_by_id = ComplaintByIdLoader()
-        self.message_by_id = MessageByIdLoader()
-        self.escalation_by_id = EscalationByIdLoader()
-        self.addresses_by_company = AddressesByCompanyLoader()
-        # A thread's files: one query for the whole page of messages.
-        self.attachments_by_message = AttachmentsByMessageLoader()
-        # Moderators' queue: one query per kind of nested row for the whole page.
-        self.reports_by_item = ContentReportsByItemLoader()
-        self.correction_by_item = CorrectionRequestByItemLoader()
-        # DeliveryByComplaintLoader: keyed by the complaint row (its sent_at is needed).
-        self.delivery_by_complaint: DataLoader[Complaint, delivery_ops.Delivery] = DataLoader(
-            load_fn=delivery_ops.deliveries, cache_key_fn=lambda complaint: complaint.id
-        )
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
-        self.nudges_by_complaint: DataLoader[uuid.UUID, list[Nudge]] = DataLoader(
-            load_fn=nudge_ops.by_complaints
-        )
+
+    @cached_property
+    def company_by_id(self) -> CompanyByIdLoader:
+        return CompanyByIdLoader()
+
+    @cached_property
+    def user_by_id(self) -> UserByIdLoader:
+        return UserByIdLoader()
+
+    @cached_property
+    def complaint_by_id(self) -> ComplaintByIdLoader:
+        return ComplaintByIdLoader()
+
+    @cached_property
+    def message_by_id(self) -> MessageByIdLoader:
+        return MessageByIdLoader()
+
+    @cached_property
+    def escalation_by_id(self) -> EscalationByIdLoader:
+        return EscalationByIdLoader()
+
+    @cached_property
+    def addresses_by_company(self) -> AddressesByCompanyLoader:
+        return AddressesByCompanyLoader()
+
+    @cached_property
+    def attachments_by_message(self) -> AttachmentsByMessageLoader:
+        """A thread's files: one query for the whole page of messages."""
+        return AttachmentsByMessageLoader()
+
+    @cached_property
+    def reports_by_item(self) -> ContentReportsByItemLoader:
+        """Moderators' queue: one query per kind of nested row for the whole page."""
+        return ContentReportsByItemLoader()
+
+    @cached_property
+    def correction_by_item(self) -> CorrectionRequestByItemLoader:
+        return CorrectionRequestByItemLoader()
+
+    @cached_property
+    def delivery_by_complaint(self) -> DataLoader[Complaint, delivery_ops.Delivery]:
+        """Keyed by the complaint row (its sent_at is needed)."""
+        return DataLoader(load_fn=delivery_ops.deliveries, cache_key_fn=lambda c: c.id)
+
+    @cached_property
+    def nudges_by_complaint(self) -> DataLoader[uuid.UUID, list[Nudge]]:
+        return DataLoader(load_fn=nudge_ops.by_complaints)
 
     async def company(self, company_id: uuid.UUID) -> Company:
         """A company that a foreign key guarantees (RESTRICT on delete)."""

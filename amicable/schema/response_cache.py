@@ -43,7 +43,10 @@ from amicable.settings import Settings
 if TYPE_CHECKING:
     from amicable.schema.view import GraphQLView
 
-_CACHED_KINDS = (ViewerKind.ANONYMOUS, ViewerKind.PARTNER)
+# The viewer classes whose answers depend only on the kind of viewer (the policy gives them
+# no personal visibility): the response cache and shared live subscriptions
+# (`schema/shared_subscriptions.py`) hand one answer to all viewers of a class.
+SHARED_KINDS = (ViewerKind.ANONYMOUS, ViewerKind.PARTNER)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class _Document:
 
 
 @lru_cache(maxsize=512)
-def _document(query: str, operation_name: str | None) -> _Document | None:
+def normalised_document(query: str, operation_name: str | None) -> _Document | None:
     """The document printed canonically (whitespace and commas do not split the cache) and
     the type of the operation asked for; None when it does not parse (Strawberry answers)."""
     try:
@@ -130,7 +133,7 @@ class ResponseCache:
         operation_name = payload.get("operationName")
         if not isinstance(variables, dict | None) or not isinstance(operation_name, str | None):
             return None
-        document = _document(query, operation_name)
+        document = normalised_document(query, operation_name)
         kind = await _viewer_kind(view, request)
         if document is None or document.operation is not OperationType.QUERY or kind is None:
             if request.method == "POST" and "query" not in payload:
@@ -340,6 +343,6 @@ async def _viewer_kind(view: GraphQLView, request: Request) -> ViewerKind | None
     if header is None:
         return ViewerKind.ANONYMOUS
     viewer, failed = await view.authenticate(request)
-    if failed or viewer.kind not in _CACHED_KINDS:
+    if failed or viewer.kind not in SHARED_KINDS:
         return None
     return viewer.kind

@@ -10,7 +10,6 @@ anonymous connection, which may still follow public complaints.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import time
 from dataclasses import dataclass
@@ -26,15 +25,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
-from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
-from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
-from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
 from amicable import metrics
@@ -46,6 +37,8 @@ from amicable.schema.context import Context
 from amicable.schema.explorer import explorer_enabled, explorer_page
 from amicable.schema.loaders import Loaders
 from amicable.schema.response_cache import ResponseCache
+from amicable.schema.shared_subscriptions import SharedSubscriptions
+from amicable.schema.ws_handlers import LegacyWSHandler, TransportWSHandler
 from amicable.services import Services
 
 _PREFLIGHT_HEADERS = (
@@ -115,97 +108,9 @@ def _language_param(params: dict[str, object]) -> str | None:
     return None
 
 
-class _LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
-    """Legacy graphql-ws with cleanup in a safe order. Strawberry 0.341 calls `aclose()`
-    on a stream whose task is still running it (a RuntimeError it suppresses) and only then
-    cancels the task; a client that vanished mid-delivery could leave its stream, and its
-    bus subscription, open until garbage collection. Cancel and await the task first, then
-    close the stream. And a stream whose client vanished while a result was being sent is
-    closed at once (`aclosing`), not left suspended for the garbage collector."""
-
-    async def handle_async_results(
-        self,
-        operation_id: str,
-        query: str,
-        operation_name: str | None,
-        variables: dict[str, object] | None,
-    ) -> None:
-        # Strawberry 0.341's loop, with the stream closed however the loop ends.
-        try:
-            result_source = await self.schema.subscribe(
-                query=query,
-                variable_values=variables,
-                operation_name=operation_name,
-                context_value=self.context,
-                root_value=self.root_value,
-            )
-            self.subscriptions[operation_id] = result_source
-            async with contextlib.aclosing(result_source):
-                first = True
-                async for result in result_source:
-                    if first and isinstance(result, PreExecutionError):
-                        assert result.errors
-                        await self.send_message(
-                            {
-                                "type": "error",
-                                "id": operation_id,
-                                "payload": result.errors[0].formatted,
-                            }
-                        )
-                        return
-                    await self.send_data_message(result, operation_id)
-                    first = False
-            await self.send_message({"type": "complete", "id": operation_id})
-        except asyncio.CancelledError:
-            with contextlib.suppress(WebSocketDisconnected):
-                await self.send_message({"type": "complete", "id": operation_id})
-        except WebSocketDisconnected:
-            pass  # the client is gone; the stream is closed above
-        finally:
-            self.subscriptions.pop(operation_id, None)
-            self.tasks.pop(operation_id, None)
-
-    async def handle_start(self, message: StartMessage) -> None:
-        refusal = http_edge.websocket_refusal(message.get("payload"))
-        if refusal is not None and self.connection_acknowledged:
-            error: Any = {"type": "error", "id": message["id"], "payload": refusal}
-            await self.send_message(error)
-            return
-        await super().handle_start(message)
-
-    async def cleanup_operation(self, operation_id: str) -> None:
-        task = self.tasks.pop(operation_id, None)
-        result_source = self.subscriptions.pop(operation_id, None)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(BaseException):
-                await task
-        if result_source is not None:
-            with contextlib.suppress(RuntimeError, asyncio.CancelledError):
-                await result_source.aclose()
-
-
-class _TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws, answering a malformed `subscribe` payload (a `query` that is
-    not a string, `variables` that are not an object) with an error carrying a code;
-    Strawberry would hand it to the parser and end the operation without a word."""
-
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        refusal = http_edge.websocket_refusal(message.get("payload"))
-        if (
-            refusal is not None
-            and self.connection_acknowledged
-            and message["id"] not in self.operations
-        ):
-            error: Any = {"type": "error", "id": message["id"], "payload": [refusal]}
-            await self.send_message(error)
-            return
-        await super().handle_subscribe(message)
-
-
 class GraphQLView(GraphQL[Context, None]):
-    graphql_ws_handler_class = _LegacyWSHandler
-    graphql_transport_ws_handler_class = _TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+    graphql_transport_ws_handler_class = TransportWSHandler
 
     def __init__(self, services: Services) -> None:
         settings = services.settings
@@ -225,6 +130,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.services = services
         self.response_cache = ResponseCache(settings)
+        self.shared_subscriptions = SharedSubscriptions(self.schema, settings.broadcast_queue_size)
 
     async def run(
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET

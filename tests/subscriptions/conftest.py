@@ -50,7 +50,14 @@ class LiveServer:
     async def wait_for_subscribers(self, count: int, channel: str | None = None) -> None:
         """Until the server holds `count` subscriptions (on `channel`): a websocket client
         cannot tell when its subscription is live on the server."""
-        await eventually(lambda: self.services.events.subscriber_count(channel) == count)
+        await eventually(lambda: self.subscription_count(channel) == count)
+
+    def subscription_count(self, channel: str | None = None) -> int:
+        """Live subscriptions: the bus's subscribers, where a shared execution stands for
+        its admitted members (schema/shared_subscriptions.py)."""
+        shared = self.app.state.shared_subscriptions
+        bus = self.services.events.subscriber_count(channel)
+        return bus - shared.hubs_on(channel) + shared.members_on(channel)
 
 
 async def eventually(condition: Callable[[], bool], within: float = TIMEOUT) -> None:
