@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
@@ -30,6 +31,9 @@ from amicable.resolvers import messages as message_ops
 from amicable.resolvers import nudges as nudge_ops
 from amicable.resolvers import public_text
 from amicable.screening.known import KnownPrivate
+
+if TYPE_CHECKING:
+    from amicable.schema.thread_view import ThreadView
 
 
 async def _load_companies(ids: Sequence[uuid.UUID]) -> list[Company | None]:
@@ -162,6 +166,8 @@ class Loaders:
         self.nudges_by_complaint: DataLoader[uuid.UUID, list[Nudge]] = DataLoader(
             load_fn=nudge_ops.by_complaints
         )
+        # Listed complaints, decided once for their fields (`thread_view`).
+        self.views: dict[uuid.UUID, ThreadView] = {}
 
     async def company(self, company_id: uuid.UUID) -> Company:
         """A company that a foreign key guarantees (RESTRICT on delete)."""

@@ -7,6 +7,7 @@ is the visible marker that the public version was edited.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from amicable.schema.context import Info
 from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.thread_view import view_of
 from amicable.schema.types.attachment import AttachmentType
 from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.company import CompanyType
@@ -96,13 +98,22 @@ class ComplaintType(relay.Node):
         consumer = await info.context.loaders.user(self.model.consumer_id)
         return public_text.public_version(text, known, consumer.language.value)
 
-    @strawberry.field(
-        description="The title: the original for those who read originals, else the public version."
-    )
-    async def title(self, info: Info) -> str:
+    async def _text(self, info: Info, original: str, public: str) -> str:
         if self._original(info):
-            return self.model.title
-        return await self._public(info, self.model.public_title)
+            return original
+        return await self._public(info, public)
+
+    @strawberry.field(
+        description="The title: the original for those who read originals, else the public "
+        "version.",
+        graphql_type=str,
+    )
+    def title(self, info: Info) -> str | Awaitable[str]:
+        # A listed complaint answers at once from its view; otherwise through the loaders.
+        view = view_of(info.context.loaders, self.model)
+        if view is not None:
+            return view.text(self.model.title, self.model.public_title)
+        return self._text(info, self.model.title, self.model.public_title)
 
     @strawberry.field(description="What happened, as this viewer may read it.")
     async def description(self, info: Info) -> str:
@@ -195,13 +206,27 @@ class ComplaintType(relay.Node):
     def unsent_reason(self) -> str | None:
         return self.model.unsent_reason or None
 
-    @strawberry.field(description="The company it is against.")
-    async def company(self, info: Info) -> CompanyType:
+    @strawberry.field(description="The company it is against.", graphql_type=CompanyType)
+    def company(self, info: Info) -> CompanyType | Awaitable[CompanyType]:
+        view = view_of(info.context.loaders, self.model)
+        if view is not None:
+            return CompanyType.for_complaint(info.context.viewer, self.model, view.company)
+        return self._company(info)
+
+    async def _company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)
         return CompanyType.for_complaint(info.context.viewer, self.model, company)
 
-    @strawberry.field(description="Who filed it, as this viewer may know them.")
-    async def consumer(self, info: Info) -> ConsumerType:
+    @strawberry.field(
+        description="Who filed it, as this viewer may know them.", graphql_type=ConsumerType
+    )
+    def consumer(self, info: Info) -> ConsumerType | Awaitable[ConsumerType]:
+        view = view_of(info.context.loaders, self.model)
+        if view is not None and view.consumer is not None:
+            return ConsumerType(complaint_model=self.model, user=view.consumer)
+        return self._consumer(info)
+
+    async def _consumer(self, info: Info) -> ConsumerType:
         user = await info.context.loaders.user(self.model.consumer_id)
         return ConsumerType(complaint_model=self.model, user=user)
 
