@@ -108,5 +108,9 @@ async def complaint_connection(
         order_by,
         with_total=asks_total(info),
     )
-    await thread_view.prepare(info.context.loaders, page.items)
+    from amicable.schema.types.complaint import MAX_RECENT_MESSAGES, RECENT_MESSAGES
+
+    asked = [selection for field in info.selected_fields for selection in field.selections]
+    counts = thread_view.recent_counts(asked, RECENT_MESSAGES, MAX_RECENT_MESSAGES)
+    await thread_view.prepare(info.context.loaders, page.items, counts)
     return connection_from_page(page, complaint_ops.SORTS[order_by], ComplaintType.from_model)

@@ -15,12 +15,14 @@ path through the loaders.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from strawberry.types.nodes import SelectedField, Selection
+
 from amicable import policy
-from amicable.models import Company, Complaint, User
+from amicable.models import Company, Complaint, Message, User
 from amicable.models.enums import AuthorKind
 from amicable.resolvers import public_text
 from amicable.screening.known import KnownPrivate
@@ -37,6 +39,8 @@ class ThreadView:
     # Loaded only where public text is masked (a reader of originals needs neither).
     consumer: User | None = None
     known: KnownPrivate | None = None
+    # `recentMessages(count)` as the page's selection asks for them: {count: messages}.
+    recent: dict[int, list[Message]] = field(default_factory=dict)
 
     def text(self, original: str, public: str, author: AuthorKind = AuthorKind.CONSUMER) -> str:
         """The original for those who read originals, else the public version as read now,
@@ -48,20 +52,26 @@ class ThreadView:
         return public_text.public_version(public, self.known, writer.language.value)
 
 
-async def prepare(loaders: Loaders, complaints: Sequence[Complaint]) -> None:
+async def prepare(
+    loaders: Loaders, complaints: Sequence[Complaint], recent_counts: Collection[int] = ()
+) -> None:
     """Keep a view of each listed complaint for the rest of the request (the loaders live
-    for one request and one viewer)."""
+    for one request and one viewer), with the recent messages the selection asks for,
+    loaded at the same time as the companies and consumers rather than after them."""
     wanted = [c for c in complaints if c.id not in loaders.views]
     if not wanted:
         return
     originals = {c.id: policy.sees_original_text(loaders.viewer, c) for c in wanted}
     masked = [c for c in wanted if not originals[c.id]]
-    companies, users = await asyncio.gather(
+    counts = sorted(set(recent_counts))
+    ids = [c.id for c in wanted]
+    companies, users, recent = await asyncio.gather(
         loaders.company_by_id.load_many([c.company_id for c in wanted]),
         loaders.user_by_id.load_many([c.consumer_id for c in masked]),
+        asyncio.gather(*(loaders.recent_messages(n).load_many(ids) for n in counts)),
     )
     consumers = dict(zip([c.id for c in masked], users, strict=True))
-    for complaint, company in zip(wanted, companies, strict=True):
+    for index, (complaint, company) in enumerate(zip(wanted, companies, strict=True)):
         consumer = consumers.get(complaint.id)
         if company is None or (not originals[complaint.id] and consumer is None):
             continue  # the fields' usual path reports it
@@ -71,6 +81,7 @@ async def prepare(loaders: Loaders, complaints: Sequence[Complaint]) -> None:
             reads_originals=originals[complaint.id],
             consumer=consumer,
             known=public_text.known_private(complaint, consumer) if consumer else None,
+            recent={n: messages[index] for n, messages in zip(counts, recent, strict=True)},
         )
 
 
@@ -78,3 +89,16 @@ def view_of(loaders: Loaders, complaint: Complaint) -> ThreadView | None:
     """The view kept for this very row (not another copy of the complaint read later)."""
     view = loaders.views.get(complaint.id)
     return view if view is not None and view.complaint is complaint else None
+
+
+def recent_counts(selections: Sequence[Selection], default: int, most: int) -> set[int]:
+    """The `count`s of `recentMessages` asked for on the nodes of a complaint connection."""
+    found: set[int] = set()
+    for selection in selections:
+        if not isinstance(selection, SelectedField):
+            found |= recent_counts(selection.selections, default, most)
+        elif selection.name == "recentMessages":
+            found.add(max(0, min(int(selection.arguments.get("count", default)), most)))
+        elif selection.name in ("edges", "node", "nodes"):
+            found |= recent_counts(selection.selections, default, most)
+    return found

@@ -33,6 +33,7 @@ from amicable.schema.types.message import MessageType
 from amicable.schema.types.nudge import NudgeType
 
 MAX_RECENT_MESSAGES = 10
+RECENT_MESSAGES = 3
 
 
 @strawberry.type(description="The private part of a complaint, for the company only.")
@@ -281,15 +282,26 @@ class ComplaintType(relay.Node):
         rows = await attachment_ops.of_complaint(info.context.viewer, self.model)
         return attachment_types(rows, self.model, None)
 
-    @strawberry.field(description="The last few messages (at most 10), oldest first.")
-    async def recent_messages(
+    @strawberry.field(
+        description="The last few messages (at most 10), oldest first.",
+        graphql_type=list[MessageType],
+    )
+    def recent_messages(
         self,
         info: Info,
         count: Annotated[
             int, strawberry.argument(description="How many, at most 10 (the feed shows 3).")
-        ] = 3,
-    ) -> list[MessageType]:
+        ] = RECENT_MESSAGES,
+    ) -> list[MessageType] | Awaitable[list[MessageType]]:
         count = max(0, min(count, MAX_RECENT_MESSAGES))
-        loader = info.context.loaders.recent_messages(count)
-        rows = await loader.load(self.model.id)
+        view = view_of(info.context.loaders, self.model)
+        if view is not None and count in view.recent:
+            return self._message_types(view.recent[count])
+        return self._recent_messages(info, count)
+
+    async def _recent_messages(self, info: Info, count: int) -> list[MessageType]:
+        rows = await info.context.loaders.recent_messages(count).load(self.model.id)
+        return self._message_types(rows)
+
+    def _message_types(self, rows: list[models.Message]) -> list[MessageType]:
         return [MessageType(id=str(m.id), model=m, complaint_model=self.model) for m in rows]
