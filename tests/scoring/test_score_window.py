@@ -4,19 +4,21 @@ and read by dashboards only for the day and settings they were computed for."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from tortoise.transactions import in_transaction
 
 from amicable import scoring
 from amicable.infra import score_window
 from amicable.infra.score_window import Bounds
 from amicable.models import CompanyScoreWindow
-from amicable.models.enums import Outcome, Role
-from amicable.resolvers import merge, scores
+from amicable.models.enums import Outcome, Role, Visibility
+from amicable.resolvers import complaints, merge, scores
 from amicable.scoring import ScoringRules
 from amicable.services import Services
-from tests.factories import make_user
+from tests.factories import Actor, make_user
 from tests.scoring.history import History
 from tests.scoring.test_recompute import brute_force, figures
 
@@ -115,3 +117,35 @@ async def test_the_upkeep_moves_the_row_to_a_new_day(services) -> None:
         history.at(NOW + later)
         await scores.refresh_all(services)
         await _assert_kept_equals_summed(history, NOW + later)
+
+
+@pytest.mark.postgres
+async def test_concurrent_events_and_refreshes_leave_the_row_exact(services) -> None:
+    """Complaints filed at once by several consumers while the upkeep refreshes, with the
+    kept row out of date at the start: the row locks order the recompute and the changes."""
+    history = await History.start(services)
+    await history.file(NOW - timedelta(days=40))
+    consumers = [await make_user(services, name=f"Klant{i} Peeters") for i in range(6)]
+    await CompanyScoreWindow.filter(company_id=history.company.id).update(day=NOW.date() - DAY)
+    history.at(NOW)
+
+    async def file(consumer: Actor) -> None:
+        await complaints.create(
+            services,
+            consumer.viewer,
+            complaints.ComplaintDraft(
+                title="Levering nooit aangekomen",
+                description="Het pakket kwam nooit aan, de status zegt geleverd.",
+                category="delivery",
+                visibility=Visibility.PUBLIC,
+                company_id=history.company.id,
+            ),
+        )
+
+    await asyncio.gather(
+        *(file(consumer) for consumer in consumers),
+        scores.refresh_all(services),
+        scores.refresh_all(services),
+    )
+    await _assert_kept_equals_summed(history, NOW)
+    assert (await scores.dashboard(services, history.company.id)).totals.received == 7
