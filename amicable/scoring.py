@@ -244,5 +244,10 @@ def window_first_day(now: datetime, rules: ScoringRules) -> date:
 
 def series_months(now: datetime, rules: ScoringRules) -> list[date]:
     """The first days of the last `window_months` calendar months, oldest first, this one last."""
-    this_month = month_start(utc_day(now))
-    return [add_months(this_month, -back) for back in range(rules.window_months - 1, -1, -1)]
+    return months_ending(utc_day(now), rules.window_months)
+
+
+def months_ending(day: date, count: int) -> list[date]:
+    """The first days of the `count` calendar months up to the one holding `day`, oldest first."""
+    this_month = month_start(day)
+    return [add_months(this_month, -back) for back in range(count - 1, -1, -1)]

@@ -26,6 +26,7 @@ from amicable.models.score import (
     CompanyMonthStats,
     CompanyScore,
     CompanyScoreCategory,
+    CompanyScoreWindow,
 )
 from amicable.models.user import AccessToken, ApiKey, User
 
@@ -44,6 +45,7 @@ __all__ = [
     "CompanyMonthStats",
     "CompanyScore",
     "CompanyScoreCategory",
+    "CompanyScoreWindow",
     "CompanySlugRedirect",
     "Complaint",
     "ContentReport",

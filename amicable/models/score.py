@@ -87,6 +87,31 @@ class AwaitingReply(Model):
         indexes = (("company_id", "sent_at"),)
 
 
+# The score window's sums as of one UTC day (`day`), so that a dashboard reads this row
+# instead of summing month and day rows. While `day` is today, every change to those rows
+# changes this one in the same transaction; once the day (or the window's settings) moved
+# on, the next score refresh recomputes it, and until then a reader sums the rows itself.
+class CompanyScoreWindow(_ComplaintCounters):
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    company: fields.OneToOneRelation[Company] = fields.OneToOneField(
+        "amicable.Company", related_name="score_window", on_delete=fields.CASCADE
+    )
+    company_id: uuid.UUID
+    # Null until first computed.
+    day = fields.DateField(null=True)
+    # The settings the sums were taken with (SCORE_WINDOW_MONTHS, SCORE_RESPONSE_DEADLINE_DAYS).
+    window_months = fields.IntField(default=0)
+    deadline_days = fields.IntField(default=0)
+    # Unanswered complaints sent in the window before the response deadline's own day.
+    unanswered_before_deadline_day = fields.IntField(default=0)
+    # Company.stats: {first day of a month: [received, answered, resolved, unresolved,
+    # median first-response hours or null]} for the months with complaints.
+    series: fields.Field[dict[str, list[float | None]]] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "company_score_window"
+
+
 # The score as last computed, for ordering rankings in SQL. Refreshed in the transaction of
 # every complaint event, and for time passing by the server's upkeep; dashboards themselves
 # compute the score live.

@@ -4,8 +4,9 @@ complaints (docs/scores.md).
 
 Writers call `complaint_sent`, `first_reply_recorded` and `complaint_closed` inside the
 transaction that changed the complaint, then `publish_score_updated` after commit. A read
-touches at most 13 month rows, 62 day rows and one index range of a single day, whatever
-the size of the company's history.
+touches one kept row of the window's sums (`infra.score_window`) and one index range of a
+single day, whatever the size of the company's history; when the kept row holds another
+day, at most 13 month rows and 62 day rows instead.
 """
 
 from __future__ import annotations
@@ -13,15 +14,16 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TypeVar
 
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from amicable import scoring
-from amicable.infra import score_buckets as buckets
+from amicable.infra import score_window
 from amicable.infra.score_buckets import Totals
+from amicable.infra.score_window import Bounds, MonthFigures, WindowSums
 from amicable.models import (
     AwaitingReply,
     Company,
@@ -40,6 +42,8 @@ from amicable.subscriptions.bus.events import CompanyScoreUpdated
 RowT = TypeVar("RowT", CompanyMonthStats, CompanyDayStats)
 # How often a server refreshes the stored scores replies marked stale.
 STALE_REFRESH_SECONDS = 2.0
+
+__all__ = ["Dashboard", "MonthFigures"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +64,6 @@ class Dashboard:
     def awaiting_within_deadline(self) -> int:
         """Unanswered and younger than the deadline: these count neither way yet."""
         return self.totals.received - self.eligible
-
-
-@dataclass(frozen=True, slots=True)
-class MonthFigures:
-    month: date
-    received: int
-    answered: int
-    resolved: int
-    unresolved: int
-    median_first_response_hours: float | None
 
 
 async def complaint_sent(services: Services, complaint: Complaint) -> None:
@@ -138,8 +132,11 @@ def _outcome_totals(outcome: Outcome | None) -> Totals:
 
 async def _bump(company_id: uuid.UUID, sent_at: datetime, delta: Totals) -> None:
     day = scoring.utc_day(sent_at)
-    await _bump_row(CompanyMonthStats, company_id, month=scoring.month_start(day), delta=delta)
+    month = await _bump_row(
+        CompanyMonthStats, company_id, month=scoring.month_start(day), delta=delta
+    )
     await _bump_row(CompanyDayStats, company_id, day=day, delta=delta)
+    await score_window.changed(company_id, day, delta, month)
 
 
 async def _bump_row(
@@ -148,51 +145,40 @@ async def _bump_row(
     *,
     delta: Totals,
     **key: date,
-) -> None:
+) -> RowT:
     # Insert-if-missing then lock: two first complaints of a month in concurrent
     # transactions must not both create the row (Postgres ON CONFLICT DO NOTHING).
     await model.bulk_create([model(company_id=company_id, **key)], ignore_conflicts=True)
     row = await model.select_for_update().get(company_id=company_id, **key)
     delta.apply_to(row)
     await row.save()
+    return row
 
 
 # --- reading --------------------------------------------------------------------------------
 
 
 async def dashboard(services: Services, company_id: uuid.UUID) -> Dashboard:
-    """The score and its figures as of now, computed live from the aggregates."""
+    """The score and its figures as of now: the window's sums as kept for today (or summed
+    from the month and day rows when they are not), and the deadline's own day counted live."""
     rules = ScoringRules.from_settings(services.settings)
     now = services.now()
-    today = scoring.utc_day(now)
+    sums = await score_window.read(company_id, Bounds.of(scoring.utc_day(now), rules))
+    return await _dashboard(company_id, now, rules, sums)
+
+
+async def _dashboard(
+    company_id: uuid.UUID, now: datetime, rules: ScoringRules, sums: WindowSums
+) -> Dashboard:
     first_day = scoring.window_first_day(now, rules)
     cutoff = now - rules.deadline
-    last_old_day = scoring.utc_day(cutoff) - timedelta(days=1)
-    # The window ends now; nothing is sent later, so the current month counts whole.
-    window_spans = buckets.spans(first_day, scoring.month_end(today))
-    old_spans = buckets.spans(first_day, last_old_day)
-    months = {
-        row.month: row
-        for row in await CompanyMonthStats.filter(
-            company_id=company_id,
-            month__gte=scoring.month_start(first_day),
-            month__lte=scoring.month_start(today),
-        )
-    }
-    day_filter = buckets.days_filter([*window_spans, *old_spans])
-    days = (
-        {row.day: row for row in await CompanyDayStats.filter(day_filter, company_id=company_id)}
-        if day_filter is not None
-        else {}
-    )
-    window = buckets.sum_spans(window_spans, months, days)
-    old = buckets.sum_spans(old_spans, months, days)
     # Unanswered complaints of the deadline's own day that are already past it.
     same_day_start = max(scoring.day_start(first_day), scoring.day_start(scoring.utc_day(cutoff)))
     crossed_today = await AwaitingReply.filter(
         company_id=company_id, sent_at__gte=same_day_start, sent_at__lt=cutoff
     ).count()
-    eligible = window.answered + (old.received - old.answered) + crossed_today
+    window = sums.totals
+    eligible = window.answered + sums.unanswered_before_deadline_day + crossed_today
     inputs = scoring.ScoreInputs(
         eligible=eligible,
         answered=window.answered,
@@ -214,41 +200,25 @@ async def dashboard(services: Services, company_id: uuid.UUID) -> Dashboard:
 async def monthly_series(services: Services, company_id: uuid.UUID) -> list[MonthFigures]:
     """The last `window_months` calendar months, oldest first, empty months included."""
     rules = ScoringRules.from_settings(services.settings)
-    wanted = scoring.series_months(services.now(), rules)
-    rows = {
-        row.month: row
-        for row in await CompanyMonthStats.filter(
-            company_id=company_id, month__gte=wanted[0], month__lte=wanted[-1]
-        )
-    }
-    series = []
-    for month in wanted:
-        totals = Totals()
-        if month in rows:
-            totals.add(rows[month])
-        series.append(
-            MonthFigures(
-                month=month,
-                received=totals.received,
-                answered=totals.answered,
-                resolved=totals.resolved,
-                unresolved=totals.unresolved,
-                median_first_response_hours=totals.median_first_response_hours,
-            )
-        )
-    return series
+    today = scoring.utc_day(services.now())
+    return await score_window.read_series(company_id, Bounds.of(today, rules))
 
 
 # --- stored scores: refreshed on change and as time passes ----------------------------------
 
 
 async def refresh_snapshot(services: Services, company_id: uuid.UUID) -> bool:
-    """Store the score as of now for rankings; True when a figure changed. Call inside a
-    transaction."""
-    # The row is locked before the figures are read: a writer that marked it stale and has
-    # not committed yet is waited for, so its change is in the figures stored here.
+    """Store the score as of now for rankings (and the window's sums for today's
+    dashboards); True when a figure changed. Call inside a transaction."""
+    rules = ScoringRules.from_settings(services.settings)
+    now = services.now()
+    # Locks in the order every score write takes them, the kept window row (each bump
+    # takes it) before the stored score (a reply marks it stale after its bump), so the
+    # two never wait on each other in a circle. A writer that bumped and has not committed
+    # yet is waited for here, so its change is in the figures stored.
+    sums = await score_window.keep_current(company_id, Bounds.of(scoring.utc_day(now), rules))
     stored = await CompanyScore.select_for_update().get_or_none(company_id=company_id)
-    current = await dashboard(services, company_id)
+    current = await _dashboard(company_id, now, rules, sums)
     totals, value = current.totals, current.result.value
     figures = {
         "value": value,
@@ -322,6 +292,7 @@ async def rebuild_company(services: Services, company_id: uuid.UUID) -> bool:
     async with in_transaction():
         await CompanyMonthStats.filter(company_id=company_id).delete()
         await CompanyDayStats.filter(company_id=company_id).delete()
+        await score_window.forget(company_id)
         await AwaitingReply.filter(company_id=company_id).delete()
         await AwaitingReply.filter(
             complaint_id__in=Subquery(Complaint.filter(company_id=company_id).values("id"))

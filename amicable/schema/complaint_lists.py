@@ -12,6 +12,7 @@ import strawberry
 
 from amicable.resolvers import complaints as complaint_ops
 from amicable.resolvers.complaints import ComplaintOrder
+from amicable.schema import thread_view
 from amicable.schema.context import Info
 from amicable.schema.paging import asks_total, page_window
 from amicable.schema.relay import Connection, connection_from_page, decode_global_id
@@ -107,4 +108,9 @@ async def complaint_connection(
         order_by,
         with_total=asks_total(info),
     )
+    from amicable.schema.types.complaint import MAX_RECENT_MESSAGES, RECENT_MESSAGES
+
+    asked = [selection for field in info.selected_fields for selection in field.selections]
+    counts = thread_view.recent_counts(asked, RECENT_MESSAGES, MAX_RECENT_MESSAGES)
+    await thread_view.prepare(info.context.loaders, page.items, counts)
     return connection_from_page(page, complaint_ops.SORTS[order_by], ComplaintType.from_model)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
@@ -31,6 +32,9 @@ from amicable.resolvers import messages as message_ops
 from amicable.resolvers import nudges as nudge_ops
 from amicable.resolvers import public_text
 from amicable.screening.known import KnownPrivate
+
+if TYPE_CHECKING:
+    from amicable.schema.thread_view import ThreadView
 
 
 async def _load_companies(ids: Sequence[uuid.UUID]) -> list[Company | None]:
@@ -147,6 +151,8 @@ class Loaders:
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
         self._recent: dict[int, DataLoader[uuid.UUID, list[Message]]] = {}
+        # Listed complaints, decided once for their fields (`thread_view`).
+        self.views: dict[uuid.UUID, ThreadView] = {}
 
     @cached_property
     def company_by_id(self) -> CompanyByIdLoader:

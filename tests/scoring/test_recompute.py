@@ -17,6 +17,7 @@ from amicable.models import (
     CompanyMonthStats,
     CompanyScore,
     CompanyScoreCategory,
+    CompanyScoreWindow,
     Complaint,
 )
 from amicable.models.enums import Outcome, Visibility
@@ -96,6 +97,7 @@ async def stored_aggregates(services: Services) -> dict[str, Any]:
         "awaiting": rows(await AwaitingReply.all(), ("complaint_id",)),
         "scores": rows(await CompanyScore.all(), ("company_id",), skip=("computed_at",)),
         "categories": rows(await CompanyScoreCategory.all(), ("company_id", "category")),
+        "windows": rows(await CompanyScoreWindow.all(), ("company_id",)),
     }
 
 

@@ -7,6 +7,7 @@ is the visible marker that the public version was edited.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from typing import Annotated
 
@@ -22,6 +23,7 @@ from amicable.schema.context import Info
 from amicable.schema.paging import AFTER, BEFORE, FIRST, LAST, page_window
 from amicable.schema.permissions import CanSeeDelivery, CanSeePrivateDetails, private
 from amicable.schema.relay import Connection, connection_from_page
+from amicable.schema.thread_view import view_of
 from amicable.schema.types.attachment import AttachmentType
 from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.company import CompanyType
@@ -31,6 +33,7 @@ from amicable.schema.types.message import MessageType
 from amicable.schema.types.nudge import NudgeType
 
 MAX_RECENT_MESSAGES = 10
+RECENT_MESSAGES = 3
 
 
 @strawberry.type(description="The private part of a complaint, for the company only.")
@@ -96,13 +99,22 @@ class ComplaintType(relay.Node):
         consumer = await info.context.loaders.user(self.model.consumer_id)
         return public_text.public_version(text, known, consumer.language.value)
 
-    @strawberry.field(
-        description="The title: the original for those who read originals, else the public version."
-    )
-    async def title(self, info: Info) -> str:
+    async def _text(self, info: Info, original: str, public: str) -> str:
         if self._original(info):
-            return self.model.title
-        return await self._public(info, self.model.public_title)
+            return original
+        return await self._public(info, public)
+
+    @strawberry.field(
+        description="The title: the original for those who read originals, else the public "
+        "version.",
+        graphql_type=str,
+    )
+    def title(self, info: Info) -> str | Awaitable[str]:
+        # A listed complaint answers at once from its view; otherwise through the loaders.
+        view = view_of(info.context.loaders, self.model)
+        if view is not None:
+            return view.text(self.model.title, self.model.public_title)
+        return self._text(info, self.model.title, self.model.public_title)
 
     @strawberry.field(description="What happened, as this viewer may read it.")
     async def description(self, info: Info) -> str:
@@ -195,13 +207,27 @@ class ComplaintType(relay.Node):
     def unsent_reason(self) -> str | None:
         return self.model.unsent_reason or None
 
-    @strawberry.field(description="The company it is against.")
-    async def company(self, info: Info) -> CompanyType:
+    @strawberry.field(description="The company it is against.", graphql_type=CompanyType)
+    def company(self, info: Info) -> CompanyType | Awaitable[CompanyType]:
+        view = view_of(info.context.loaders, self.model)
+        if view is not None:
+            return CompanyType.for_complaint(info.context.viewer, self.model, view.company)
+        return self._company(info)
+
+    async def _company(self, info: Info) -> CompanyType:
         company = await info.context.loaders.company(self.model.company_id)
         return CompanyType.for_complaint(info.context.viewer, self.model, company)
 
-    @strawberry.field(description="Who filed it, as this viewer may know them.")
-    async def consumer(self, info: Info) -> ConsumerType:
+    @strawberry.field(
+        description="Who filed it, as this viewer may know them.", graphql_type=ConsumerType
+    )
+    def consumer(self, info: Info) -> ConsumerType | Awaitable[ConsumerType]:
+        view = view_of(info.context.loaders, self.model)
+        if view is not None and view.consumer is not None:
+            return ConsumerType(complaint_model=self.model, user=view.consumer)
+        return self._consumer(info)
+
+    async def _consumer(self, info: Info) -> ConsumerType:
         user = await info.context.loaders.user(self.model.consumer_id)
         return ConsumerType(complaint_model=self.model, user=user)
 
@@ -256,15 +282,26 @@ class ComplaintType(relay.Node):
         rows = await attachment_ops.of_complaint(info.context.viewer, self.model)
         return attachment_types(rows, self.model, None)
 
-    @strawberry.field(description="The last few messages (at most 10), oldest first.")
-    async def recent_messages(
+    @strawberry.field(
+        description="The last few messages (at most 10), oldest first.",
+        graphql_type=list[MessageType],
+    )
+    def recent_messages(
         self,
         info: Info,
         count: Annotated[
             int, strawberry.argument(description="How many, at most 10 (the feed shows 3).")
-        ] = 3,
-    ) -> list[MessageType]:
+        ] = RECENT_MESSAGES,
+    ) -> list[MessageType] | Awaitable[list[MessageType]]:
         count = max(0, min(count, MAX_RECENT_MESSAGES))
-        loader = info.context.loaders.recent_messages(count)
-        rows = await loader.load(self.model.id)
+        view = view_of(info.context.loaders, self.model)
+        if view is not None and count in view.recent:
+            return self._message_types(view.recent[count])
+        return self._recent_messages(info, count)
+
+    async def _recent_messages(self, info: Info, count: int) -> list[MessageType]:
+        rows = await info.context.loaders.recent_messages(count).load(self.model.id)
+        return self._message_types(rows)
+
+    def _message_types(self, rows: list[models.Message]) -> list[MessageType]:
         return [MessageType(id=str(m.id), model=m, complaint_model=self.model) for m in rows]

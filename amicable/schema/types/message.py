@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 
 import strawberry
@@ -13,6 +14,7 @@ from amicable.resolvers import attachments as attachment_ops
 from amicable.resolvers import public_text
 from amicable.schema.context import Info
 from amicable.schema.permissions import CanSeeOriginalText, CanSeeSenderAddresses, private
+from amicable.schema.thread_view import view_of
 from amicable.schema.types.attachment import AttachmentType
 from amicable.schema.types.attachment import of_complaint as attachment_types
 from amicable.schema.types.enums import AuthorKind, Channel, ModerationState
@@ -35,8 +37,16 @@ class MessageType(relay.Node):
             language = (await loaders.user(self.complaint_model.consumer_id)).language
         return public_text.public_version(self.model.public_body, known, language.value)
 
-    @strawberry.field(description="The text as this viewer may read it.")
-    async def body(self, info: Info) -> str:
+    @strawberry.field(description="The text as this viewer may read it.", graphql_type=str)
+    def body(self, info: Info) -> str | Awaitable[str]:
+        # A listed complaint's message answers at once from its view; otherwise through
+        # the loaders.
+        view = view_of(info.context.loaders, self.complaint_model)
+        if view is not None:
+            return view.text(self.model.body, self.model.public_body, self.model.author_kind)
+        return self._body(info)
+
+    async def _body(self, info: Info) -> str:
         if policy.sees_original_text(info.context.viewer, self.complaint_model):
             return self.model.body
         return await self._public_body(info)
@@ -51,21 +61,39 @@ class MessageType(relay.Node):
     def author_kind(self) -> AuthorKind:
         return self.model.author_kind
 
-    @strawberry.field(description="Who wrote it, as this viewer may know them.")
-    async def author_name(self, info: Info) -> str:
+    @strawberry.field(description="Who wrote it, as this viewer may know them.", graphql_type=str)
+    def author_name(self, info: Info) -> str | Awaitable[str]:
         kind = self.model.author_kind
         if kind is AuthorKindEnum.CONSUMER:
-            user = await info.context.loaders.user(self.complaint_model.consumer_id)
-            if policy.can_see_private_details(info.context.viewer, self.complaint_model):
-                return user.full_name
-            return policy.pseudonym(user.full_name)
+            view = view_of(info.context.loaders, self.complaint_model)
+            if view is not None and view.consumer is not None:
+                return self._consumer_name(info, view.consumer)
+            return self._loaded_consumer_name(info)
         if kind is AuthorKindEnum.COMPANY:
-            company = await info.context.loaders.company(self.complaint_model.company_id)
-            if policy.can_find_company(info.context.viewer, company):
-                return company.name
-            # An unlisted company is known by the name typed on this complaint.
-            return self.complaint_model.company_name or company.name
+            view = view_of(info.context.loaders, self.complaint_model)
+            if view is not None:
+                return self._company_name(info, view.company)
+            return self._loaded_company_name(info)
         return info.context.services.settings.platform_name
+
+    def _consumer_name(self, info: Info, user: models.User) -> str:
+        if policy.can_see_private_details(info.context.viewer, self.complaint_model):
+            return user.full_name
+        return policy.pseudonym(user.full_name)
+
+    async def _loaded_consumer_name(self, info: Info) -> str:
+        user = await info.context.loaders.user(self.complaint_model.consumer_id)
+        return self._consumer_name(info, user)
+
+    def _company_name(self, info: Info, company: models.Company) -> str:
+        if policy.can_find_company(info.context.viewer, company):
+            return company.name
+        # An unlisted company is known by the name typed on this complaint.
+        return self.complaint_model.company_name or company.name
+
+    async def _loaded_company_name(self, info: Info) -> str:
+        company = await info.context.loaders.company(self.complaint_model.company_id)
+        return self._company_name(info, company)
 
     @strawberry.field(description="How it came in.")
     def channel(self) -> Channel:
