@@ -53,7 +53,31 @@ async def migrate(settings: Settings) -> None:
     """
     url = _prepare(settings)
     async with migration_lock(url):
-        await _migrate_api(config=tortoise_config(url))
+        await apply_migrations(url)
+
+
+async def apply_migrations(url: str, target: str | None = None) -> None:
+    """Migrate the database at `url` (up to `target`, `"amicable.<name>"`, or all the way).
+
+    SQLite changes a column by rebuilding its table: a new table, the rows copied, the old
+    one dropped. With foreign keys enforced, dropping the old table deletes every row that
+    refers to it through ON DELETE CASCADE (all messages when the complaint table is
+    rebuilt). So migrations run on a connection with foreign keys off, as SQLite's own
+    procedure for such changes asks, and the keys are checked once it is done.
+    """
+    sqlite = url.startswith("sqlite://")
+    if sqlite:
+        url += ("&" if "?" in url else "?") + "foreign_keys=OFF"
+    try:
+        await _migrate_api(config=tortoise_config(url), target=target)
+        if sqlite:
+            _, broken = await Tortoise.get_connection("default").execute_query(
+                "PRAGMA foreign_key_check"
+            )
+            if broken:
+                tables = sorted({dict(row)["table"] for row in broken})
+                raise RuntimeError(f"migrating left broken foreign keys in {', '.join(tables)}")
+    finally:
         await Tortoise.close_connections()
 
 
