@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -207,12 +208,12 @@ async def viewer_of_api_key(api_key_id: uuid.UUID) -> Viewer | None:
     return await _partner(id=api_key_id)
 
 
-async def _partner(**lookup: object) -> Viewer | None:
+async def _partner(**lookup: Any) -> Viewer | None:
     key = await ApiKey.get_or_none(**lookup, revoked_at__isnull=True)
     return Viewer(ViewerKind.PARTNER, api_key_id=key.id) if key else None
 
 
-async def _account(services: Services, **lookup: object) -> Viewer | None:
+async def _account(services: Services, **lookup: Any) -> Viewer | None:
     """The one place a token becomes a user's viewer: live token, account not suspended,
     membership as of today."""
     token = await AccessToken.get_or_none(
