@@ -1,0 +1,142 @@
+"""The leak hunt's file check: every file listed on every complaint and message, as every
+viewer, with its download link, against `policy.can_see_attachment` and
+`policy.can_download_attachment`; and every download link handed out in an earlier step,
+fetched again now: the file while its holder may still have it, else exactly the answer
+for a file that does not exist. A link whose holder is swapped for another viewer's is
+refused the same way."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from amicable import policy
+from amicable.models import Attachment, Complaint, Message
+from amicable.resolvers import accounts
+from amicable.schema.relay import global_id
+from tests.reliability.leak_world import Seat, World
+
+PER_COMPLAINT = """
+  f{i}: complaint(id: "{gid}") {{
+    attachments {{ id private url }}
+    messages(first: 100) {{ nodes {{ id attachments {{ id private url }} }} }}
+  }}
+"""
+# Links kept to fetch again in later steps, per world: enough to outlive many changes.
+KEPT_LINKS = 60
+
+
+@dataclass(frozen=True)
+class Handed:
+    """A download link as a viewer was given it."""
+
+    seat: Seat
+    attachment_id: uuid.UUID
+    url: str
+
+
+class FileWatch:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        # The newest link each viewer was given for each file.
+        self.handed: dict[tuple[str, uuid.UUID], Handed] = {}
+
+    async def check(self, seat: Seat, rows: list[Complaint], all_messages: list[Message]) -> None:
+        """What `seat` is shown now: listed files and links as the policy says."""
+        viewer = seat.viewer
+        assert viewer is not None
+        files = await Attachment.all()
+        if not files:
+            return
+        parts = [
+            PER_COMPLAINT.format(i=i, gid=global_id("Complaint", c.id)) for i, c in enumerate(rows)
+        ]
+        data = await self.world.query("{" + "".join(parts) + "}", seat.credential)
+        messages_by_id = {m.id: m for m in all_messages}
+        ids = {global_id("Attachment", r.id): r.id for r in files}
+        for i, complaint in enumerate(rows):
+            got = data[f"f{i}"]
+            if got is None:
+                continue  # denied: the query check holds it to the policy
+            shown = {a["id"]: a for a in got["attachments"]}
+            for node in got["messages"]["nodes"]:
+                shown.update({a["id"]: a for a in node["attachments"]})
+            expected = {}
+            for row in files:
+                if row.complaint_id != complaint.id:
+                    continue
+                message = messages_by_id.get(row.message_id) if row.message_id else None
+                if row.message_id and message is None:
+                    continue
+                if policy.can_see_attachment(viewer, complaint, message, row):
+                    expected[global_id("Attachment", row.id)] = policy.can_download_attachment(
+                        viewer, complaint, message, row
+                    )
+            assert set(shown) == set(expected), (seat.label, complaint.id, shown, expected)
+            for attachment_gid, listed in shown.items():
+                assert (listed["url"] is not None) == expected[attachment_gid], (seat.label,)
+                if listed["url"]:
+                    key = (seat.label, ids[attachment_gid])
+                    self.handed.pop(key, None)
+                    self.handed[key] = Handed(seat, ids[attachment_gid], listed["url"])
+        for key in list(self.handed)[:-KEPT_LINKS]:
+            del self.handed[key]
+
+    async def fetch_handed(self, seats: list[Seat]) -> None:
+        """Every kept link, now: the file for a holder who may still download it; for
+        anyone else, and for the link with another holder put in, a missing file's answer."""
+        if not self.handed:
+            return
+        kept = list(self.handed.values())
+        missing = await self._get(_relative(kept[0].url, attachment_id=uuid.uuid4()))
+        assert missing == (404, b"Not found."), missing
+        holders = {_holder(h.url) for h in kept}
+        for handed in kept:
+            allowed = await self._may_download(handed)
+            got = await self._get(_relative(handed.url))
+            if allowed:
+                assert got[0] == 200, (handed.seat.label, handed.url, got)
+            else:
+                assert got == missing, (handed.seat.label, handed.url, got)
+        # The newest link with every other holder put in: the signature covers the holder.
+        newest = kept[-1]
+        for other in holders - {_holder(newest.url)}:
+            swapped = await self._get(_relative(newest.url, holder=other))
+            assert swapped == missing, (newest.seat.label, other, swapped)
+
+    async def _may_download(self, handed: Handed) -> bool:
+        credential = handed.seat.credential
+        viewer = (
+            await accounts.authenticate(self.world.services, credential)
+            if credential
+            else policy.Viewer.anonymous()
+        )
+        row = await Attachment.get_or_none(id=handed.attachment_id)
+        if viewer is None or row is None:
+            return False
+        complaint = await Complaint.get(id=row.complaint_id)
+        message = await Message.get_or_none(id=row.message_id) if row.message_id else None
+        return policy.can_download_attachment(viewer, complaint, message, row)
+
+    async def _get(self, url: str) -> tuple[int, bytes]:
+        response = await self.world.http.get(url)
+        return response.status_code, response.content
+
+
+def _relative(
+    url: str, *, attachment_id: uuid.UUID | None = None, holder: str | None = None
+) -> str:
+    """The link on this app, with another file or another holder put in."""
+    parts = urlsplit(url)
+    path = parts.path
+    if attachment_id is not None:
+        path = f"{path.rsplit('/', 1)[0]}/{attachment_id}"
+    params = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    if holder is not None:
+        params["by"] = holder
+    return f"{path}?{urlencode(params)}"
+
+
+def _holder(url: str) -> str:
+    return parse_qs(urlsplit(url).query, keep_blank_values=True)["by"][0]
