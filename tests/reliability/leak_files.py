@@ -23,8 +23,10 @@ PER_COMPLAINT = """
     messages(first: 100) {{ nodes {{ id attachments {{ id private url }} }} }}
   }}
 """
-# Links kept to fetch again in later steps, per world: enough to outlive many changes.
-KEPT_LINKS = 60
+# Links kept to fetch again in later steps, per world: the newest ones handed out.
+KEPT_LINKS = 24
+# Of the links still allowed, how many are fetched each step (and holders swapped in).
+FETCHED_ALLOWED = 3
 
 
 @dataclass(frozen=True)
@@ -83,27 +85,34 @@ class FileWatch:
         for key in list(self.handed)[:-KEPT_LINKS]:
             del self.handed[key]
 
-    async def fetch_handed(self, seats: list[Seat]) -> None:
-        """Every kept link, now: the file for a holder who may still download it; for
-        anyone else, and for the link with another holder put in, a missing file's answer."""
+    async def fetch_handed(self) -> None:
+        """The links handed out in earlier steps, now. One whose holder lost the right
+        (complaint made private, message taken down, credential withdrawn) must answer
+        exactly like a missing file; it is then dropped (a right that comes back brings a
+        new link). Of the rest, the newest few must still give the file, and the newest
+        with other holders put in must be refused: the signature covers the holder."""
         if not self.handed:
             return
-        kept = list(self.handed.values())
-        missing = await self._get(_relative(kept[0].url, attachment_id=uuid.uuid4()))
+        kept = list(self.handed.items())
+        missing = await self._get(_relative(kept[0][1].url, attachment_id=uuid.uuid4()))
         assert missing == (404, b"Not found."), missing
-        holders = {_holder(h.url) for h in kept}
-        for handed in kept:
-            allowed = await self._may_download(handed)
+        still = []
+        for key, handed in kept:
+            if await self._may_download(handed):
+                still.append(handed)
+                continue
             got = await self._get(_relative(handed.url))
-            if allowed:
-                assert got[0] == 200, (handed.seat.label, handed.url, got)
-            else:
-                assert got == missing, (handed.seat.label, handed.url, got)
-        # The newest link with every other holder put in: the signature covers the holder.
-        newest = kept[-1]
-        for other in holders - {_holder(newest.url)}:
-            swapped = await self._get(_relative(newest.url, holder=other))
-            assert swapped == missing, (newest.seat.label, other, swapped)
+            assert got == missing, (handed.seat.label, handed.url, got)
+            del self.handed[key]
+        for handed in still[-FETCHED_ALLOWED:]:
+            got = await self._get(_relative(handed.url))
+            assert got[0] == 200, (handed.seat.label, handed.url, got)
+        if still:
+            newest = still[-1]
+            holders = {_holder(h.url) for _, h in kept} - {_holder(newest.url)}
+            for other in sorted(holders)[:FETCHED_ALLOWED]:
+                swapped = await self._get(_relative(newest.url, holder=other))
+                assert swapped == missing, (newest.seat.label, other, swapped)
 
     async def _may_download(self, handed: Handed) -> bool:
         credential = handed.seat.credential

@@ -94,10 +94,10 @@ class LiveWatch:
                         variables = {"id": global_id("Complaint", complaint.id)}
                         await self._start(key, seat, field, query, variables)
             if denied:
-                # One denied complaint a step, in turn, each feed: the refusal is one path.
+                # One denied complaint and feed a step, in turn: the refusal is one path.
                 self.turn += 1
-                for query in PER_COMPLAINT.values():
-                    await self._refused_like_missing(seat, query, denied[self.turn % len(denied)])
+                query = list(PER_COMPLAINT.values())[self.turn % len(PER_COMPLAINT)]
+                await self._refused_like_missing(seat, query, denied[self.turn % len(denied)])
             key = (seat.label, "notifications", "")
             if viewer.user_id is not None and key not in self.open:
                 await self._start(key, seat, "notifications", NOTIFICATIONS, {})

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email
-import email.policy
-import re
 import shutil
 import tempfile
 import uuid
@@ -29,7 +26,7 @@ from amicable import policy
 from amicable.app import create_app
 from amicable.db import close_db, open_db
 from amicable.infra.errors import OperationFailed
-from amicable.models import Company, Complaint, ModerationItem, OutboxMail
+from amicable.models import Company, Complaint, ModerationItem
 from amicable.models.enums import Role, Visibility
 from amicable.models.moderation import ModerationDecision, ModerationItemStatus
 from amicable.resolvers import (
@@ -48,9 +45,9 @@ from amicable.settings import Settings
 from amicable.subscriptions.bus import EventBus
 from tests.conftest import PG_URL, _truncate_postgres
 from tests.factories import Actor, make_company, make_user
+from tests.reliability.leak_links import mailed_reply_links
 
 ABUSIVE = "Idioot, oplichters!"
-_REPLY_LINK = re.compile(r"/reply/(aml_[A-Za-z0-9_-]+\.[0-9a-f]+)")
 
 
 @dataclass(frozen=True)
@@ -284,7 +281,7 @@ class World(RuleBasedStateMachine):
 
         async def go() -> None:
             assert self.moderator is not None
-            mine = [link for owner, link in await self.reply_links() if owner == complaint_id]
+            mine = [link for owner, link in await mailed_reply_links() if owner == complaint_id]
             if not mine:
                 return
             one = None if every else mine[-1]
@@ -313,8 +310,9 @@ class World(RuleBasedStateMachine):
     # --- who asks ---------------------------------------------------------------------------
 
     async def seats(self) -> list[Seat]:
-        """Everyone: anonymous, every account, the partner key, and every reply link the
-        platform mailed (a withdrawn one included: it must no longer open anything)."""
+        """Everyone: anonymous, every account, the partner key, and the first and the
+        newest reply link the platform mailed (withdrawn or not: a withdrawn one must no
+        longer open anything). Each link sees its one thread; two stand for all."""
         seats = [Seat("anonymous", None, policy.Viewer.anonymous())]
         for actor in self.actors:
             viewer = await accounts.authenticate(self.services, actor.token)
@@ -322,24 +320,11 @@ class World(RuleBasedStateMachine):
         if self.partner_key:
             viewer = await accounts.authenticate(self.services, self.partner_key)
             seats.append(Seat("partner", self.partner_key, viewer))
-        for complaint_id, link in await self.reply_links():
+        links = await mailed_reply_links()
+        for complaint_id, link in dict.fromkeys(links[:1] + links[-1:]):
             viewer = await accounts.authenticate(self.services, link)
             seats.append(Seat(f"link:{complaint_id}:{link[-6:]}", link, viewer))
         return seats
-
-    async def reply_links(self) -> list[tuple[uuid.UUID, str]]:
-        """The web reply links in the complaint mails to companies, oldest first."""
-        found = []
-        rows = await OutboxMail.filter(kind="COMPLAINT").order_by("created_at", "id")
-        for row in rows:
-            message = email.message_from_string(row.content, policy=email.policy.default)
-            assert isinstance(message, email.message.EmailMessage)
-            part = message.get_body(("plain",))
-            assert isinstance(part, email.message.EmailMessage)
-            match = _REPLY_LINK.search(str(part.get_content()))
-            if match and row.complaint_id is not None:
-                found.append((row.complaint_id, match.group(1)))
-        return found
 
     # --- helpers ---------------------------------------------------------------------------
 

@@ -58,6 +58,8 @@ class Hunt(World):
         rows = await Complaint.all()
         all_messages = await Message.all()
         companies = await Company.all()
+        # Links handed out in earlier steps first: this step's checks hand out new ones.
+        await self.files.fetch_handed()
         seats = await self.seats()
         for seat in seats:
             if seat.viewer is None:
@@ -65,7 +67,6 @@ class Hunt(World):
                 continue
             await check_queries(self, seat, rows, all_messages, companies)
             await self.files.check(seat, rows, all_messages)
-        await self.files.fetch_handed(seats)
         await self.live.follow(seats, rows)
 
 
