@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from amicable import policy
@@ -17,12 +18,6 @@ from amicable.resolvers import accounts
 from amicable.schema.relay import global_id
 from tests.reliability.leak_world import Seat, World
 
-PER_COMPLAINT = """
-  f{i}: complaint(id: "{gid}") {{
-    attachments {{ id private url }}
-    messages(first: 100) {{ nodes {{ id attachments {{ id private url }} }} }}
-  }}
-"""
 # Links kept to fetch again in later steps, per world: the newest ones handed out.
 KEPT_LINKS = 24
 # Of the links still allowed, how many are fetched each step (and holders swapped in).
@@ -44,25 +39,25 @@ class FileWatch:
         # The newest link each viewer was given for each file.
         self.handed: dict[tuple[str, uuid.UUID], Handed] = {}
 
-    async def check(self, seat: Seat, rows: list[Complaint], all_messages: list[Message]) -> None:
-        """What `seat` is shown now: listed files and links as the policy says."""
+    async def check(
+        self,
+        seat: Seat,
+        rows: list[Complaint],
+        all_messages: list[Message],
+        files: list[Attachment],
+        data: dict[str, Any],
+    ) -> None:
+        """What `seat` was shown in the query check's answers (`data`): listed files and
+        links as the policy says."""
         viewer = seat.viewer
         assert viewer is not None
-        files = await Attachment.all()
-        if not files:
-            return
-        parts = [
-            PER_COMPLAINT.format(i=i, gid=global_id("Complaint", c.id)) for i, c in enumerate(rows)
-        ]
-        data = await self.world.query("{" + "".join(parts) + "}", seat.credential)
         messages_by_id = {m.id: m for m in all_messages}
         ids = {global_id("Attachment", r.id): r.id for r in files}
         for i, complaint in enumerate(rows):
-            got = data[f"f{i}"]
-            if got is None:
+            if data[f"c{i}"] is None:
                 continue  # denied: the query check holds it to the policy
-            shown = {a["id"]: a for a in got["attachments"]}
-            for node in got["messages"]["nodes"]:
+            shown = {a["id"]: a for a in data[f"c{i}"]["attachments"]}
+            for node in data[f"n{i}"]["messages"]["nodes"]:
                 shown.update({a["id"]: a for a in node["attachments"]})
             expected = {}
             for row in files:

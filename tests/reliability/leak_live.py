@@ -18,6 +18,7 @@ import uuid
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import strawberry
 from strawberry.types import ExecutionResult
 
 from amicable import policy
@@ -45,12 +46,20 @@ NOTIFICATIONS = """subscription { notifications {
 } }"""
 PER_COMPLAINT = {"messageAdded": MESSAGE_ADDED, "complaintUpdated": COMPLAINT_UPDATED}
 FIRST_ANSWER_SECONDS = 5.0
+# Complaints each viewer follows per feed (the first it may see, held open even once
+# denied): every event fans out to each follower, and three threads show what all do.
+FOLLOWED_PER_FEED = 3
 
 
 class LiveWatch:
+    _shared_schema: strawberry.Schema | None = None
+
     def __init__(self, world: World) -> None:
         self.world = world
-        self.schema = build_schema(world.settings)
+        # One schema for every world: what it depends on (the limits) is alike in each.
+        schema = LiveWatch._shared_schema or build_schema(world.settings)
+        LiveWatch._shared_schema = schema
+        self.schema = schema
         self.open: dict[tuple[str, str, str], asyncio.Task[None]] = {}
         self.problems: list[str] = []
         self.arrived = 0
@@ -90,9 +99,12 @@ class LiveWatch:
                 for field, query in PER_COMPLAINT.items():
                     key = (seat.label, field, str(complaint.id))
                     task = self.open.get(key)
-                    if task is None or task.done():
-                        variables = {"id": global_id("Complaint", complaint.id)}
-                        await self._start(key, seat, field, query, variables)
+                    if task is not None and not task.done():
+                        continue
+                    if task is None and self._followed(seat, field) >= FOLLOWED_PER_FEED:
+                        continue
+                    variables = {"id": global_id("Complaint", complaint.id)}
+                    await self._start(key, seat, field, query, variables)
             if denied:
                 # One denied complaint and feed a step, in turn: the refusal is one path.
                 self.turn += 1
@@ -101,6 +113,9 @@ class LiveWatch:
             key = (seat.label, "notifications", "")
             if viewer.user_id is not None and key not in self.open:
                 await self._start(key, seat, "notifications", NOTIFICATIONS, {})
+
+    def _followed(self, seat: Seat, field: str) -> int:
+        return sum(1 for label, f, _ in self.open if (label, f) == (seat.label, field))
 
     async def close(self) -> None:
         for task in self.open.values():

@@ -14,9 +14,12 @@ from amicable.models import Company, Complaint, Escalation, Message
 from amicable.schema.relay import global_id
 from tests.reliability.leak_world import Seat, World
 
+# The files ride along (`leak_files` reads them): one request per viewer asks about all.
 PER_COMPLAINT = """
-  n{i}: node(id: "{gid}") {{ id ... on Complaint {{ messages(first: 100) {{ nodes {{ id }} }} }} }}
-  c{i}: complaint(id: "{gid}") {{ id privateDetails {{ __typename }} }}
+  n{i}: node(id: "{gid}") {{ id ... on Complaint {{
+    messages(first: 100) {{ nodes {{ id attachments {{ id private url }} }} }} }} }}
+  c{i}: complaint(id: "{gid}") {{
+    id privateDetails {{ __typename }} attachments {{ id private url }} }}
   r{i}: complaint(reference: "{ref}") {{ id }}
 """
 LISTS = """
@@ -43,7 +46,8 @@ async def check_queries(
     rows: list[Complaint],
     all_messages: list[Message],
     companies: list[Company],
-) -> None:
+) -> dict[str, Any]:
+    """The answers, for the file check to read the same request's files."""
     viewer = seat.viewer
     assert viewer is not None
     token = seat.credential
@@ -88,6 +92,7 @@ async def check_queries(
     if denied:
         await _denied_looks_missing(world, token, denied[0])
     await _staff_lists(world, token, viewer)
+    return data
 
 
 async def _denied_looks_missing(world: World, token: str | None, complaint: Complaint) -> None:

@@ -27,7 +27,7 @@ import os
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import invariant, run_state_machine_as_test
 
-from amicable.models import Company, Complaint, Message
+from amicable.models import Attachment, Company, Complaint, Message
 from tests.reliability.leak_files import FileWatch
 from tests.reliability.leak_live import LiveWatch
 from tests.reliability.leak_queries import check_queries, check_withdrawn
@@ -58,6 +58,7 @@ class Hunt(World):
         rows = await Complaint.all()
         all_messages = await Message.all()
         companies = await Company.all()
+        files = await Attachment.all()
         # Links handed out in earlier steps first: this step's checks hand out new ones.
         await self.files.fetch_handed()
         seats = await self.seats()
@@ -65,8 +66,8 @@ class Hunt(World):
             if seat.viewer is None:
                 await check_withdrawn(self, seat)
                 continue
-            await check_queries(self, seat, rows, all_messages, companies)
-            await self.files.check(seat, rows, all_messages)
+            data = await check_queries(self, seat, rows, all_messages, companies)
+            await self.files.check(seat, rows, all_messages, files, data)
         await self.live.follow(seats, rows)
 
 
