@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -191,10 +192,32 @@ async def authenticate(services: Services, credential: str) -> Viewer | None:
         return await magic_links.authenticate(services, credential)
     hashed = security.digest(credential)
     if credential.startswith(security.API_KEY_PREFIX):
-        key = await ApiKey.get_or_none(key_hash=hashed, revoked_at__isnull=True)
-        return Viewer(ViewerKind.PARTNER, api_key_id=key.id) if key else None
+        return await _partner(key_hash=hashed)
+    return await _account(services, token_hash=hashed)
+
+
+async def viewer_of_token(services: Services, token_id: uuid.UUID) -> Viewer | None:
+    """The viewer an access token stands for now, found by its id (a download link names
+    the token it was made for): the same checks as a bearer credential, so a right that
+    ended (signed out, suspended, removed from the company, erased) ends here too."""
+    return await _account(services, id=token_id)
+
+
+async def viewer_of_api_key(api_key_id: uuid.UUID) -> Viewer | None:
+    """The partner an API key stands for now, found by its id; None once withdrawn."""
+    return await _partner(id=api_key_id)
+
+
+async def _partner(**lookup: Any) -> Viewer | None:
+    key = await ApiKey.get_or_none(**lookup, revoked_at__isnull=True)
+    return Viewer(ViewerKind.PARTNER, api_key_id=key.id) if key else None
+
+
+async def _account(services: Services, **lookup: Any) -> Viewer | None:
+    """The one place a token becomes a user's viewer: live token, account not suspended,
+    membership as of today."""
     token = await AccessToken.get_or_none(
-        token_hash=hashed, revoked_at__isnull=True, expires_at__gt=services.now()
+        **lookup, revoked_at__isnull=True, expires_at__gt=services.now()
     ).select_related("user")
     if token is None:
         return None

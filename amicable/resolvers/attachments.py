@@ -22,16 +22,15 @@ from amicable.infra.attachment_store import new_key
 from amicable.infra.errors import ErrorCode, Forbidden, OperationFailed, UserError, not_found
 from amicable.infra.file_checks import check, renamed
 from amicable.infra.messages import Msg
-from amicable.models import AccessToken, ApiKey, Attachment, Complaint, Message
+from amicable.models import Attachment, Complaint, Message
 from amicable.models.enums import AuthorKind
 from amicable.policy import (
     Viewer,
-    ViewerKind,
     can_download_attachment,
     can_moderate,
     can_see_attachment,
 )
-from amicable.resolvers import audit, magic_links
+from amicable.resolvers import accounts, audit, magic_links
 from amicable.services import Services
 
 
@@ -218,19 +217,10 @@ async def _viewer_of(services: Services, holder: str) -> Viewer | None:
     except ValueError:
         return None
     if kind == "k":
-        key = await ApiKey.get_or_none(id=holder_id, revoked_at__isnull=True)
-        return Viewer(ViewerKind.PARTNER, api_key_id=key.id) if key else None
-    if kind != "t":
-        return None
-    token = await AccessToken.get_or_none(
-        id=holder_id, revoked_at__isnull=True, expires_at__gt=services.now()
-    ).select_related("user")
-    if token is None:
-        return None
-    user = token.user
-    return Viewer.for_user(
-        user.id, user.role, company_id=user.company_id, is_member=user.is_member, token_id=token.id
-    )
+        return await accounts.viewer_of_api_key(holder_id)
+    if kind == "t":
+        return await accounts.viewer_of_token(services, holder_id)
+    return None
 
 
 # --- moderation -------------------------------------------------------------------------
