@@ -25,6 +25,7 @@ from amicable import health, metrics
 from amicable.db import close_db, open_db
 from amicable.infra.languages import negotiate
 from amicable.infra.messages import Msg, render
+from amicable.infra.outage import RoundFailures
 from amicable.mail.inbound import pipeline
 from amicable.mail.inbound.http import inbound_email
 from amicable.mail.inbound.smtpd import parse_bind, start_smtpd
@@ -112,31 +113,40 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, max_bytes: int)
 
 async def _upkeep(services: Services) -> None:
     """Time passing changes state: feedback windows close without anyone acting."""
+    feedback = RoundFailures(log, "closing expired feedback windows")
+    scores = RoundFailures(log, "refreshing scores")
     while True:
         try:
             closed = await complaint_ops.close_expired_feedback(services)
             if closed:
                 log.info("closed %d complaints whose feedback window passed", closed)
-        except Exception:
-            log.exception("upkeep failed; retrying at the next interval")
+        except Exception as error:
+            feedback.failed(error)
+        else:
+            feedback.succeeded()
         try:
             # Deadlines pass and the window moves: refresh the scores rankings sort by
             # (dashboards compute theirs live) and tell subscribers which changed.
             await score_ops.refresh_all(services)
-        except Exception:
-            log.exception("score refresh failed; retrying at the next interval")
+        except Exception as error:
+            scores.failed(error)
+        else:
+            scores.succeeded()
         await asyncio.sleep(UPKEEP_INTERVAL_SECONDS)
 
 
 async def _refresh_stale_scores(services: Services) -> None:
     """Replies mark the stored score rankings sort by as stale instead of recomputing it in
     their transaction; this brings it up to date a moment later (a ranking read does too)."""
+    failures = RoundFailures(log, "refreshing stale scores")
     while True:
         await asyncio.sleep(score_ops.STALE_REFRESH_SECONDS)
         try:
             await score_ops.refresh_stale(services)
-        except Exception:
-            log.exception("stale score refresh failed; retrying at the next interval")
+        except Exception as error:
+            failures.failed(error)
+        else:
+            failures.succeeded()
 
 
 def create_app(

@@ -211,8 +211,9 @@ async def _fill_postgres(url: str) -> None:
         fresh: dict[str, asyncpg.Record] = {}
         for table in _ordered(tables, depends):
             columns = await db.fetch(
-                "SELECT column_name, is_nullable, column_default, data_type, character_maximum_length "
-                "FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
+                "SELECT column_name, is_nullable, column_default, data_type, "
+                "character_maximum_length FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND table_name = $1",
                 table,
             )
             names, values = [], []

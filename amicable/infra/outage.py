@@ -9,6 +9,7 @@ its own `OperationalError`, so the whole `__cause__`/`__context__` chain is exam
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 import asyncpg
@@ -60,3 +61,33 @@ class ServiceUnavailable(Exception):
 
     def __init__(self) -> None:
         super().__init__("The service is temporarily unavailable; try again shortly.")
+
+
+class RoundFailures:
+    """How a loop that retries (a worker's round, the upkeep, a mail listener's check)
+    reports a failure to operators. A database outage is a condition, not a bug: one
+    WARNING when it starts and one INFO when the database answers again, rather than a
+    traceback at ERROR every few seconds. Anything else is a bug: ERROR with its traceback,
+    every time."""
+
+    def __init__(self, logger: logging.Logger, what: str) -> None:
+        self._log = logger
+        self._what = what
+        self._away = False
+
+    def failed(self, error: BaseException) -> None:
+        if not is_database_outage(error):
+            self._log.error("%s failed; retrying", self._what, exc_info=error)
+            return
+        if not self._away:
+            self._away = True
+            self._log.warning(
+                "%s: the database is unavailable (%s); retrying until it answers",
+                self._what,
+                type(error).__name__,
+            )
+
+    def succeeded(self) -> None:
+        if self._away:
+            self._away = False
+            self._log.info("%s: the database answers again", self._what)

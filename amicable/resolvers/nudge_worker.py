@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from amicable import metrics
 from amicable.infra.claim import claim_due
+from amicable.infra.outage import RoundFailures
 from amicable.mail.outbound import compose, outbox
 from amicable.mail.outbound.nudge_mail import (
     Notice,
@@ -66,12 +67,15 @@ class NudgeWorker:
         """Process until cancelled or `stop` is set; a failed round is logged and retried."""
         stop = stop or asyncio.Event()
         settings = self.services.settings
+        failures = RoundFailures(log, f"nudge worker {self.name}")
         while not stop.is_set():
             try:
                 claimed = await self.run_once()
-            except Exception:
-                log.exception("nudge worker %s: round failed", self.name)
+            except Exception as error:
+                failures.failed(error)
                 claimed = 0
+            else:
+                failures.succeeded()
             if claimed < settings.nudge_batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), settings.nudge_poll_seconds)

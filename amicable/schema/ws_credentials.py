@@ -18,6 +18,7 @@ import logging
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from amicable.infra.outage import RoundFailures
 from amicable.policy import Viewer
 from amicable.resolvers import accounts as account_ops
 from amicable.services import Services
@@ -52,17 +53,22 @@ async def stop_and_wait(websocket: WebSocket) -> None:
             await task
 
 
+_FAILURES = RoundFailures(log, "websocket credential checks")
+
+
 async def _watch(services: Services, websocket: WebSocket, viewer: Viewer) -> None:
     interval = services.settings.websocket_recheck_seconds
     while websocket.application_state is WebSocketState.CONNECTED:
         await asyncio.sleep(interval)
         try:
             valid = await account_ops.credential_still_valid(services, viewer)
-        except Exception:
+        except Exception as error:
             # The database is unreachable: keep the socket (its events need the database
             # too, so nothing is delivered meanwhile) and ask again at the next interval.
-            log.warning("websocket credential check failed; retrying", exc_info=True)
+            # Reported once for all sockets, not a traceback per socket per interval.
+            _FAILURES.failed(error)
             continue
+        _FAILURES.succeeded()
         if not valid:
             if websocket.application_state is WebSocketState.CONNECTED:
                 with contextlib.suppress(RuntimeError, OSError):

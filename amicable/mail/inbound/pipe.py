@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import BinaryIO
 
+from amicable.infra.outage import RoundFailures
 from amicable.mail.inbound import errors as e
 from amicable.mail.inbound import route
 from amicable.mail.inbound.pipeline import receive
@@ -37,7 +38,8 @@ async def deliver_from_pipe(
             envelope_sender=sender,
             envelope_recipients=recipients,
         )
-    except Exception:
-        log.exception("inbound: pipeline failed")
+    except Exception as error:
+        # The MTA keeps the mail and retries on EX_TEMPFAIL.
+        RoundFailures(log, "inbound").failed(error)
         return e.EX_TEMPFAIL
     return verdict.exit_code

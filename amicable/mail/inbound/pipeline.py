@@ -78,8 +78,12 @@ async def receive(
         except Exception as error:
             if is_database_outage(error):
                 # An outage mid-way: let the sender's server retry, and let the retry
-                # through the duplicate check.
-                log.exception("inbound mail %s failed", record.id)
+                # through the duplicate check. A condition, not a bug: no traceback.
+                log.warning(
+                    "inbound mail %s: the database is unavailable (%s); the sender will retry",
+                    record.id,
+                    type(error).__name__,
+                )
                 raise e.TemporaryFailure(f"{type(error).__name__}: {error}") from error
             # Anything else would fail the same way on every retry: accept the mail, keep
             # its raw, and let moderators look at it.

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from amicable.infra.outage import RoundFailures
 from amicable.mail.inbound import route
 from amicable.mail.inbound.pipeline import receive
 from amicable.models.mail import InboundDoor
@@ -21,6 +22,9 @@ log = logging.getLogger(__name__)
 class InboundHandler:
     def __init__(self, services: Services) -> None:
         self.services = services
+        # Senders retry on 451: while the database is away that is a condition to report
+        # once, not a traceback per mail.
+        self.failures = RoundFailures(log, "inbound SMTP listener")
 
     async def handle_RCPT(
         self,
@@ -32,8 +36,8 @@ class InboundHandler:
     ) -> str:
         try:
             known = await route.recipient_known(self.services.settings, address)
-        except Exception:
-            log.exception("smtpd: could not check recipient")
+        except Exception as error:
+            self.failures.failed(error)
             return "451 4.3.0 Try again later"
         if not known:
             return "550 5.1.1 No such recipient here"
@@ -52,9 +56,11 @@ class InboundHandler:
                 envelope_sender=envelope.mail_from or "",
                 envelope_recipients=list(envelope.rcpt_tos),
             )
-        except Exception:
-            log.exception("smtpd: pipeline failed")
+        except Exception as error:
+            self.failures.failed(error)
             return "451 4.3.0 Try again later"
+        if not verdict.smtp_reply.startswith("4"):
+            self.failures.succeeded()
         return verdict.smtp_reply
 
 

@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 from amicable import metrics
 from amicable.infra.claim import claim_due
 from amicable.infra.clock import utc_now
+from amicable.infra.outage import RoundFailures
 from amicable.mail.outbound import addresses, compose, links, sent_words
 from amicable.mail.outbound.sender import MailTransport, PermanentDeliveryError
 from amicable.models import Company, CompanyAddress, Complaint, Message, OutboxMail, User
@@ -249,13 +250,16 @@ class OutboxWorker:
         the next round tries again."""
         stop = stop or asyncio.Event()
         log.info("outbox worker %s started", self.name)
+        failures = RoundFailures(log, f"outbox worker {self.name}")
         while not stop.is_set():
             self.heartbeat.beat()
             try:
                 claimed = await self.run_once()
-            except Exception:
-                log.exception("outbox worker %s: round failed", self.name)
+            except Exception as error:
+                failures.failed(error)
                 claimed = 0
+            else:
+                failures.succeeded()
             if claimed < self.settings.outbox_batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.settings.outbox_poll_seconds)
