@@ -113,8 +113,8 @@ class CompanyScoreWindow(_ComplaintCounters):
 
 
 # The score as last computed, for ordering rankings in SQL. Refreshed in the transaction of
-# every complaint event, and for time passing by the server's upkeep; dashboards themselves
-# compute the score live.
+# a complaint event (a first reply only marks it `stale`), and for time passing by the
+# server's upkeep; dashboards themselves compute the score live.
 class CompanyScore(Model):
     id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
     company: fields.OneToOneRelation[Company] = fields.OneToOneField(

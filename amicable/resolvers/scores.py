@@ -43,8 +43,6 @@ RowT = TypeVar("RowT", CompanyMonthStats, CompanyDayStats)
 # How often a server refreshes the stored scores replies marked stale.
 STALE_REFRESH_SECONDS = 2.0
 
-__all__ = ["Dashboard", "MonthFigures"]
-
 
 @dataclass(frozen=True, slots=True)
 class Dashboard:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from amicable.infra.score_window import MonthFigures
 from amicable.models import Company
 from amicable.policy import Viewer, can_see_dashboard
 from amicable.resolvers import companies as company_ops
 from amicable.resolvers import scores as score_ops
-from amicable.resolvers.scores import MonthFigures
 from amicable.services import Services
 
 

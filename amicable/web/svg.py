@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from amicable.resolvers.scores import MonthFigures
+from amicable.infra.score_window import MonthFigures
 from amicable.resolvers.widgets import BadgeFigures
 
 LANGUAGES = ("nl", "fr", "en")

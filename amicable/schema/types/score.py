@@ -7,7 +7,8 @@ from enum import Enum
 
 import strawberry
 
-from amicable.resolvers.scores import Dashboard, MonthFigures
+from amicable.infra.score_window import MonthFigures
+from amicable.resolvers.scores import Dashboard
 
 
 @strawberry.enum(description="How `companies` are ordered.")
